@@ -1,0 +1,140 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "StreamReplay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stream-replay", targets: ["stream-replay"]),
+        .library(name: "StreamReplaySSE", targets: ["StreamReplaySSE"]),
+        .library(name: "StreamReplayEngine", targets: ["StreamReplayEngine"]),
+        .library(name: "StreamReplayScenario", targets: ["StreamReplayScenario"]),
+        .library(name: "StreamReplayFakeLLM", targets: ["StreamReplayFakeLLM"]),
+    ],
+    dependencies: [
+        // YAML: Yams composes a node tree whose every node carries its line and column.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The CLI's parsing, help and "did you mean".
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The fake server: one flushed write per piece, clean close or reset mid-stream.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The engine's HTTP client: a streamed response body and TLS for live endpoints.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Logging API; only the CLI bootstraps a backend.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The engine's event store on the system SQLite.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // OrderedDictionary for tool-call slots in first-seen order.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "StreamReplaySSE",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "StreamReplayEngine",
+            dependencies: [
+                "StreamReplaySSE",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "StreamReplayScenario",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "StreamReplayFakeLLM",
+            dependencies: [
+                "StreamReplayScenario",
+                "StreamReplaySSE",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "StreamReplayRunner",
+            dependencies: [
+                "StreamReplayEngine",
+                "StreamReplayFakeLLM",
+                "StreamReplayScenario",
+                "StreamReplaySSE",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "stream-replay",
+            dependencies: [
+                "StreamReplayRunner",
+                "StreamReplayFakeLLM",
+                "StreamReplayScenario",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test helpers shared by the test targets; not a product.
+        .target(
+            name: "StreamReplayTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "StreamReplaySSETests",
+            dependencies: [
+                "StreamReplaySSE", "StreamReplayTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "StreamReplayEngineTests",
+            dependencies: [
+                "StreamReplayEngine",
+                "StreamReplayTestSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(
+            name: "StreamReplayScenarioTests",
+            dependencies: ["StreamReplayScenario"]
+        ),
+        .testTarget(
+            name: "StreamReplayFakeLLMTests",
+            dependencies: [
+                "StreamReplayFakeLLM",
+                "StreamReplayScenario",
+                "StreamReplaySSE",
+                "StreamReplayTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "StreamReplayCLITests",
+            dependencies: ["stream-replay", "StreamReplayFakeLLM", "StreamReplayScenario", "StreamReplayTestSupport"]
+        ),
+    ]
+)
+
+// Standard settings for every target.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+        .enableUpcomingFeature("ExistentialAny"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+        .enableUpcomingFeature("MemberImportVisibility"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0409-access-level-on-imports.md
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0480-warning-control.md
+        .treatAllWarnings(as: .error),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,0 +1,32 @@
+/// The error of the fake server module.
+public struct FakeLLMError: Error, Sendable, CustomStringConvertible {
+    /// A stable code; new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String {
+            case portInUse = "port_in_use"
+            case bindFailed = "bind_failed"
+        }
+
+        private let value: Value
+
+        /// The port is taken by another process.
+        public static let portInUse = Code(value: .portInUse)
+        /// The address could not be bound for another reason (permission, unknown host).
+        public static let bindFailed = Code(value: .bindFailed)
+
+        public var description: String { self.value.rawValue }
+    }
+
+    public var code: Code
+    /// What went wrong and what to do, one line.
+    public var message: String
+    public var cause: (any Error)?
+
+    public init(code: Code, message: String, cause: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { self.message }
+}

@@ -1,0 +1,35 @@
+/// Decides how long a `delay_ms` frame really waits.
+///
+/// The default, ``RealTimePacer``, sleeps. The scenario runner installs a virtual-time pacer that
+/// returns once the engine has consumed the bytes written so far and the virtual clock moved.
+public protocol FakeLLMPacer: Sendable {
+    /// Waits before the next frame.
+    ///
+    /// - Parameters:
+    ///   - milliseconds: The frame's `delay_ms`.
+    ///   - context: Which request is being answered and how many body bytes went out so far.
+    /// - Throws: `CancellationError` when the answer is abandoned.
+    func pause(milliseconds: Int, context: PacerContext) async throws
+}
+
+/// Where a pause happens.
+public struct PacerContext: Sendable, Hashable {
+    /// The 1-based number of the chat-completions request being answered.
+    public var requestNumber: Int
+    /// Body bytes of this answer flushed to the socket before the pause.
+    public var bytesWritten: Int
+
+    public init(requestNumber: Int, bytesWritten: Int) {
+        self.requestNumber = requestNumber
+        self.bytesWritten = bytesWritten
+    }
+}
+
+/// Sleeps for real.
+public struct RealTimePacer: FakeLLMPacer {
+    public init() {}
+
+    public func pause(milliseconds: Int, context: PacerContext) async throws {
+        try await Task.sleep(for: .milliseconds(milliseconds))
+    }
+}

@@ -1,0 +1,32 @@
+public import StreamReplayScenario
+
+/// What the fake plays: a scenario's `llm` answers, in order, one per chat-completions request.
+public struct FakeLLMScript: Sendable {
+    /// Names the script in errors ("beyond the script of scenario 'NAME'").
+    public var scenarioName: String
+    /// The model of chunk envelopes when an answer names none (the scenario's `engine.model`).
+    public var model: String
+    public var answers: [LLMAnswer]
+
+    public init(scenarioName: String, model: String = "test-model", answers: [LLMAnswer]) {
+        self.scenarioName = scenarioName
+        self.model = model
+        self.answers = answers
+    }
+
+    /// The script of a loaded scenario.
+    public init(scenario: Scenario) {
+        self.init(scenarioName: scenario.name, model: scenario.engine.model, answers: scenario.llm)
+    }
+
+    /// Every model the script answers as: the default and each answer's own.
+    public var models: [String] {
+        var models = [self.model]
+        for answer in self.answers {
+            if case .stream(let stream) = answer.body, let model = stream.model, !models.contains(model) {
+                models.append(model)
+            }
+        }
+        return models
+    }
+}

@@ -1,0 +1,176 @@
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import StreamReplayScenario
+import Synchronization
+
+/// A fake OpenAI-compatible chat-completions server that plays a script.
+///
+/// Each `POST /v1/chat/completions` (or `/chat/completions`) gets the next answer of the script,
+/// streamed frame by frame, each piece one flushed write (`TCP_NODELAY` on). Every request is kept
+/// in a journal. `GET /v1/models` lists the script's models; `GET /_stream-replay/requests`
+/// returns the journal and `POST /_stream-replay/reset` rewinds the script.
+///
+/// ```swift
+/// let scenario = try ScenarioLoader().load(file: "scenarios/basic/text.yaml")
+/// try await FakeLLMServer.withRunning(script: FakeLLMScript(scenario: scenario)) { server in
+///     print(server.baseURL)                // http://127.0.0.1:54321/v1
+///     // … point a client at it …
+///     let requests = await server.journal()
+/// }
+/// ```
+public final class FakeLLMServer: Sendable {
+    /// The address the server is bound to.
+    public let host: String
+    /// The port it listens on (the ephemeral one picked when 0 was asked).
+    public let port: Int
+    let state: FakeLLMState
+    let pacer: any FakeLLMPacer
+    let logger: Logger
+    private let openChannels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    /// The base URL of the OpenAI-compatible API, ending in `/v1`.
+    public var baseURL: String {
+        let host = self.host.contains(":") ? "[\(self.host)]" : self.host
+        return "http://\(host):\(self.port)/v1"
+    }
+
+    private init(host: String, port: Int, state: FakeLLMState, pacer: any FakeLLMPacer, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.state = state
+        self.pacer = pacer
+        self.logger = logger
+    }
+
+    /// Starts a server, runs `body` with it, then shuts it down, on every path.
+    ///
+    /// - Parameters:
+    ///   - script: The answers to play.
+    ///   - host: The address to bind; `127.0.0.1` unless told otherwise.
+    ///   - port: The port; 0 picks a free one (read it back from ``port``).
+    ///   - pacer: How `delay_ms` frames wait; real sleeps by default.
+    ///   - logger: Where connection problems are logged (at debug level).
+    ///   - body: Runs while the server accepts connections.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`), or what `body` throws.
+    public static func withRunning<Result>(
+        script: FakeLLMScript,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        pacer: any FakeLLMPacer = RealTimePacer(),
+        logger: Logger = Logger(label: "stream-replay.fake-llm"),
+        _ body: (FakeLLMServer) async throws -> Result
+    ) async throws -> Result {
+        let serverChannel = try await Self.bind(host: host, port: port)
+        let boundPort = serverChannel.channel.localAddress?.port ?? port
+        let server = FakeLLMServer(
+            host: host,
+            port: boundPort,
+            state: FakeLLMState(script: script),
+            pacer: pacer,
+            logger: logger
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.acceptConnections(serverChannel)
+            }
+            defer {
+                group.cancelAll()
+                serverChannel.channel.close(promise: nil)
+                server.closeOpenConnections()
+            }
+            return try await body(server)
+        }
+    }
+
+    /// Every request received since the start or the last reset, in order of arrival.
+    public func journal() async -> [RecordedRequest] {
+        await self.state.requests()
+    }
+
+    /// How many answers of the script were never used.
+    public func unusedAnswers() async -> Int {
+        await self.state.unusedAnswers()
+    }
+
+    /// Rewinds the script to its first answer and clears the journal.
+    public func reset() async {
+        await self.state.reset()
+    }
+
+    // MARK: Connections
+
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    private static func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
+        do {
+            return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw FakeLLMError(
+                code: .portInUse,
+                message: "port \(port) on \(host) is already in use; pick another with --port, or 0 for a free one",
+                cause: error
+            )
+        } catch {
+            throw FakeLLMError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(error)", cause: error)
+        }
+    }
+
+    private func acceptConnections(_ serverChannel: NIOAsyncChannel<Connection, Never>) async throws {
+        try await serverChannel.executeThenClose { inbound in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in inbound {
+                    group.addTask {
+                        await self.serve(connection)
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ connection: Connection) async {
+        let channel = connection.channel
+        let key = ObjectIdentifier(channel)
+        self.openChannels.withLock { $0[key] = channel }
+        defer { _ = self.openChannels.withLock { $0.removeValue(forKey: key) } }
+        do {
+            try await connection.executeThenClose { inbound, _ in
+                var head: HTTPRequestHead?
+                var body = ByteBuffer()
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        head = requestHead
+                        body.clear()
+                    case .body(var bytes):
+                        body.writeBuffer(&bytes)
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        head = nil
+                        let keepOpen = try await self.respond(to: requestHead, body: body, channel: channel)
+                        if !keepOpen || !requestHead.isKeepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            self.logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func closeOpenConnections() {
+        let channels = self.openChannels.withLock { Array($0.values) }
+        for channel in channels {
+            channel.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import StreamReplayScenario
+
+/// One request the fake received, as kept in its journal.
+public struct RecordedRequest: Sendable, Hashable {
+    /// 1-based, in order of arrival.
+    public var number: Int
+    public var method: String
+    public var path: String
+    /// The request headers in order; secrets (`Authorization`, `api-key`, `x-api-key`, cookies)
+    /// are replaced by `[redacted]`.
+    public var headers: [Header]
+    /// The body parsed as JSON, when it is JSON.
+    public var body: ScenarioValue?
+    /// The body as text, kept only when it is not JSON (to show what was wrong).
+    public var invalidBodyText: String?
+    /// The 0-based `llm` entry that answered, or `nil` (rejected, beyond the script, not a chat request).
+    public var entry: Int?
+    /// The HTTP status answered.
+    public var status: Int
+    /// Why the request was refused with a 400, in a provider's words.
+    public var rejection: String?
+    /// Flushed writes of response body bytes.
+    public var writes: Int
+    /// Response body bytes written.
+    public var bytesWritten: Int
+    /// Whether the answer ended with a `disconnect` frame.
+    public var disconnected: Bool
+
+    public init(number: Int, method: String, path: String, headers: [Header], body: ScenarioValue?) {
+        self.number = number
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+        self.invalidBodyText = nil
+        self.entry = nil
+        self.status = 0
+        self.rejection = nil
+        self.writes = 0
+        self.bytesWritten = 0
+        self.disconnected = false
+    }
+
+    /// Whether it was a chat-completions request.
+    public var isChatCompletion: Bool {
+        self.method == "POST" && (self.path == "/v1/chat/completions" || self.path == "/chat/completions")
+    }
+
+    /// Header names whose values never reach the journal.
+    static let secretHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "set-cookie", "x-goog-api-key",
+    ]
+
+    /// The journal's JSON form (`GET /_stream-replay/requests`).
+    public var json: ScenarioValue {
+        var members: [ScenarioValue.Member] = [
+            .init("number", .int(self.number)),
+            .init("method", .string(self.method)),
+            .init("path", .string(self.path)),
+            .init("headers", .object(self.headers.map { .init($0.name, .string($0.value)) })),
+            .init("body", self.body ?? .null),
+        ]
+        if let invalidBodyText { members.append(.init("invalid_body", .string(invalidBodyText))) }
+        members.append(.init("entry", self.entry.map { .int($0) } ?? .null))
+        members.append(.init("status", .int(self.status)))
+        if let rejection { members.append(.init("rejection", .string(rejection))) }
+        members.append(.init("writes", .int(self.writes)))
+        members.append(.init("bytes_written", .int(self.bytesWritten)))
+        members.append(.init("disconnected", .bool(self.disconnected)))
+        return .object(members)
+    }
+}

@@ -1,0 +1,111 @@
+import NIOCore
+import StreamReplaySSE
+import StreamReplayScenario
+
+/// What the server does, step by step, to play one streamed answer: the bytes of each flushed
+/// write, the pauses and the disconnect. Pure: it is computed from the answer alone, so it can be
+/// tested without a socket and cached between requests.
+struct PlaybackPlan: Sendable {
+    enum Step: Sendable, Hashable {
+        /// One flushed write of these body bytes.
+        case write(ByteBuffer)
+        /// Wait this many milliseconds (through the pacer).
+        case pause(milliseconds: Int)
+        /// Close the connection without ending the body.
+        case disconnect
+    }
+
+    var steps: [Step]
+    /// Whether the body ends cleanly after the steps (no disconnect).
+    var endsBody: Bool
+
+    /// The plan of a streamed answer.
+    ///
+    /// Without `framing.write_size` each event (chunk, comment, raw frame) is one write. With it,
+    /// the body's bytes are cut into writes of exactly that size, regardless of events and
+    /// characters; a pause or a disconnect first flushes what is pending.
+    init(answer: StreamAnswer, builder: ChunkBuilder) {
+        let encoder = SSEEncoder(lineEnding: SSEEncoder.LineEnding(rawValue: answer.framing.lineEnding) ?? .lf)
+        var cutter = WriteCutter(size: answer.framing.writeSize)
+        var disconnected = false
+        frames: for frame in answer.frames {
+            switch frame {
+            case .chunk(let chunk):
+                for data in builder.chunks(for: chunk) {
+                    var buffer = ByteBuffer()
+                    encoder.writeData(data, into: &buffer)
+                    cutter.add(buffer)
+                }
+            case .json(let value):
+                var buffer = ByteBuffer()
+                encoder.writeData(value.jsonString, into: &buffer)
+                cutter.add(buffer)
+            case .raw(let bytes):
+                cutter.add(ByteBuffer(bytes: bytes))
+            case .comment(let text):
+                var buffer = ByteBuffer()
+                encoder.writeComment(text, into: &buffer)
+                buffer.writeString(encoder.lineEnding.rawValue)
+                cutter.add(buffer)
+            case .error(let value):
+                var buffer = ByteBuffer()
+                encoder.writeData(builder.errorChunk(value), into: &buffer)
+                cutter.add(buffer)
+            case .delay(let milliseconds):
+                cutter.flush()
+                cutter.steps.append(.pause(milliseconds: milliseconds))
+            case .disconnect:
+                cutter.flush()
+                cutter.steps.append(.disconnect)
+                disconnected = true
+                break frames
+            }
+        }
+        if !disconnected, answer.sendsDone {
+            var buffer = ByteBuffer()
+            encoder.writeData("[DONE]", into: &buffer)
+            cutter.add(buffer)
+        }
+        cutter.flush()
+        self.steps = cutter.steps
+        self.endsBody = !disconnected
+    }
+
+    /// All body bytes the plan writes, in order.
+    var bodyBytes: [UInt8] {
+        self.steps.flatMap { step -> [UInt8] in
+            if case .write(let buffer) = step { return Array(buffer.readableBytesView) }
+            return []
+        }
+    }
+}
+
+/// Cuts bytes into writes: one per piece added, or exactly `size` bytes each.
+private struct WriteCutter {
+    let size: Int?
+    var pending = ByteBuffer()
+    var steps: [PlaybackPlan.Step] = []
+
+    init(size: Int?) {
+        self.size = size
+    }
+
+    mutating func add(_ buffer: ByteBuffer) {
+        guard let size else {
+            if buffer.readableBytes > 0 { self.steps.append(.write(buffer)) }
+            return
+        }
+        var buffer = buffer
+        self.pending.writeBuffer(&buffer)
+        while self.pending.readableBytes >= size, let piece = self.pending.readSlice(length: size) {
+            self.steps.append(.write(piece))
+        }
+    }
+
+    mutating func flush() {
+        if self.pending.readableBytes > 0, let rest = self.pending.readSlice(length: self.pending.readableBytes) {
+            self.steps.append(.write(rest))
+        }
+        self.pending.clear()
+    }
+}

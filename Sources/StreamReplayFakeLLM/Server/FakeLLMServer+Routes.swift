@@ -1,0 +1,188 @@
+import NIOCore
+import NIOHTTP1
+import StreamReplayScenario
+
+extension FakeLLMServer {
+    /// Answers one request. Returns `false` when the connection was closed by the answer.
+    func respond(to head: HTTPRequestHead, body: ByteBuffer, channel: any Channel) async throws -> Bool {
+        let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let headers = head.headers.map { name, value in
+            Header(name: name, value: RecordedRequest.secretHeaders.contains(name.lowercased()) ? "[redacted]" : value)
+        }
+        switch (head.method, path) {
+        case (.POST, "/v1/chat/completions"), (.POST, "/chat/completions"):
+            return try await self.chatCompletion(head: head, path: path, headers: headers, body: body, channel: channel)
+        case (.GET, "/v1/models"), (.GET, "/models"):
+            await self.state.record(method: head.method.rawValue, path: path, headers: headers, status: 200)
+            let models = self.state.script.models.map { model in
+                ScenarioValue.object([
+                    .init("id", .string(model)), .init("object", .string("model")),
+                    .init("created", .int(FakeLLMState.created)), .init("owned_by", .string("stream-replay")),
+                ])
+            }
+            try await self.writeJSON(
+                status: .ok,
+                .object([.init("object", .string("list")), .init("data", .array(models))]),
+                channel: channel
+            )
+        case (.GET, "/_stream-replay/requests"):
+            let requests = await self.state.requests()
+            try await self.writeJSON(
+                status: .ok,
+                .object([.init("count", .int(requests.count)), .init("requests", .array(requests.map(\.json)))]),
+                channel: channel
+            )
+        case (.POST, "/_stream-replay/reset"):
+            await self.state.reset()
+            try await self.writeJSON(status: .ok, .object([.init("reset", .bool(true))]), channel: channel)
+        default:
+            await self.state.record(method: head.method.rawValue, path: path, headers: headers, status: 404)
+            try await self.writeJSON(
+                status: .notFound,
+                Self.providerError(
+                    message:
+                        "Unknown request URL: \(head.method.rawValue) \(path). This fake serves POST /v1/chat/completions and GET /v1/models.",
+                    type: "invalid_request_error",
+                    param: nil,
+                    code: .string("unknown_url")
+                ),
+                channel: channel
+            )
+        }
+        return true
+    }
+
+    private func chatCompletion(
+        head: HTTPRequestHead,
+        path: String,
+        headers: [Header],
+        body: ByteBuffer,
+        channel: any Channel
+    ) async throws -> Bool {
+        let decision = await self.state.decide(
+            method: head.method.rawValue,
+            path: path,
+            headers: headers,
+            body: Array(body.readableBytesView)
+        )
+        switch decision {
+        case .reject(_, let message, let param):
+            try await self.writeJSON(
+                status: .badRequest,
+                Self.providerError(message: message, type: "invalid_request_error", param: param, code: .null),
+                channel: channel
+            )
+            return true
+        case .beyondScript(_, let chatNumber):
+            let name = self.state.script.scenarioName
+            let count = self.state.script.answers.count
+            var error = Self.providerError(
+                message:
+                    "stream-replay: request \(chatNumber) is beyond the script of scenario '\(name)', which has \(count) llm entr\(count == 1 ? "y" : "ies")",
+                type: "script_exhausted",
+                param: nil,
+                code: .string("script_exhausted")
+            )
+            if case .object(var members) = error, case .object(var inner)? = error["error"] {
+                inner.append(.init("scenario", .string(name)))
+                inner.append(.init("request_number", .int(chatNumber)))
+                members[0] = .init("error", .object(inner))
+                error = .object(members)
+            }
+            try await self.writeJSON(status: .internalServerError, error, channel: channel)
+            return true
+        case .plain(let number, _, let answer):
+            var responseHeaders = HTTPHeaders(answer.headers.map { ($0.name, $0.value) })
+            if !responseHeaders.contains(name: "content-type") {
+                let looksLikeJSON = (try? ScenarioValue.parseJSON(Array(answer.body.utf8))) != nil
+                responseHeaders.add(
+                    name: "content-type",
+                    value: looksLikeJSON ? "application/json" : "text/plain; charset=utf-8"
+                )
+            }
+            if !responseHeaders.contains(name: "content-length") {
+                responseHeaders.add(name: "content-length", value: String(answer.body.utf8.count))
+            }
+            let status = HTTPResponseStatus(statusCode: answer.status)
+            try await channel.writeAndFlush(
+                HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: head.version, status: status, headers: responseHeaders)
+                )
+            ).get()
+            if !answer.body.isEmpty {
+                try await channel.writeAndFlush(
+                    HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: answer.body)))
+                ).get()
+            }
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            await self.state.finish(
+                number: number,
+                writes: answer.body.isEmpty ? 0 : 1,
+                bytes: answer.body.utf8.count,
+                disconnected: false
+            )
+            return true
+        case .stream(let number, let chatNumber, _, let plan, let extraHeaders):
+            var responseHeaders = HTTPHeaders([
+                ("content-type", "text/event-stream; charset=utf-8"),
+                ("cache-control", "no-cache"),
+                ("x-request-id", "req_stream_replay_\(number)"),
+            ])
+            for header in extraHeaders {
+                responseHeaders.replaceOrAdd(name: header.name, value: header.value)
+            }
+            try await channel.writeAndFlush(
+                HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: head.version, status: .ok, headers: responseHeaders)
+                )
+            ).get()
+            var writes = 0
+            var bytes = 0
+            for step in plan.steps {
+                switch step {
+                case .write(let buffer):
+                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                    writes += 1
+                    bytes += buffer.readableBytes
+                case .pause(let milliseconds):
+                    try await self.pacer.pause(
+                        milliseconds: milliseconds,
+                        context: PacerContext(requestNumber: chatNumber, bytesWritten: bytes)
+                    )
+                case .disconnect:
+                    await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: true)
+                    try? await channel.close()
+                    return false
+                }
+            }
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)
+            return true
+        }
+    }
+
+    private func writeJSON(status: HTTPResponseStatus, _ value: ScenarioValue, channel: any Channel) async throws {
+        let body = ByteBuffer(string: value.jsonString)
+        let headers = HTTPHeaders([
+            ("content-type", "application/json"), ("content-length", String(body.readableBytes)),
+        ])
+        try await channel.writeAndFlush(
+            HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
+        ).get()
+        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(body))).get()
+        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+    }
+
+    /// `{"error": {"message", "type", "param", "code"}}`, as OpenAI words its errors.
+    static func providerError(message: String, type: String, param: String?, code: ScenarioValue) -> ScenarioValue {
+        .object([
+            .init(
+                "error",
+                .object([
+                    .init("message", .string(message)), .init("type", .string(type)),
+                    .init("param", param.map { .string($0) } ?? .null), .init("code", code),
+                ])
+            )
+        ])
+    }
+}

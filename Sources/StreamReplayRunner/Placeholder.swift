@@ -1,0 +1,1 @@
+// The scenario runner lands with issue 4 ("Scenarios").

@@ -1,0 +1,309 @@
+import Foundation
+import Yams
+
+/// Loads scenario files: walks the composed YAML node tree (every node knows its line and
+/// column) into a ``Scenario``, and reports every problem of the file at once.
+///
+/// ```swift
+/// do {
+///     let scenario = try ScenarioLoader().load(file: "scenarios/basic/text.yaml")
+/// } catch {
+///     print(error)   // scenarios/basic/text.yaml:3:1: error: unknown key 'modle' …
+/// }
+/// ```
+public struct ScenarioLoader: Sendable {
+    /// What a file must contain.
+    public struct Options: Sendable {
+        /// `turns` is required (a scenario to run); `false` for a script to serve.
+        public var requireTurns: Bool
+        /// `llm` is required (offline runs).
+        public var requireLLM: Bool
+
+        public init(requireTurns: Bool = true, requireLLM: Bool = true) {
+            self.requireTurns = requireTurns
+            self.requireLLM = requireLLM
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    static let topLevelKeys = ["name", "description", "tags", "engine", "tools", "turns", "llm", "expect"]
+    static let engineKeys = [
+        "model", "max_tool_hops", "persistence", "system_prompt", "history_limit", "idle_timeout_ms", "llm_retries",
+    ]
+    static let persistenceKeys = ["persist_deltas", "interval_ms", "min_chars"]
+    static let toolKeys = ["name", "description", "parameters", "result", "results", "error", "delay_ms"]
+    static let turnKeys = ["user", "conversation", "request_id", "concurrently", "expect"]
+    static let turnExpectKeys = ["messages", "text", "error"]
+    static let expectKeys = ["messages", "events", "writes", "tool_calls", "llm_requests", "error", "invariants"]
+    static let answerKeys = ["request", "stream", "status", "headers", "body", "done", "profile", "model", "framing"]
+    static let framingKeys = ["line_ending", "write_size"]
+    static let frameKeys = [
+        "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "chunk", "raw", "comment", "error",
+        "delay_ms", "disconnect",
+    ]
+    static let toolCallKeys = ["index", "id", "type", "name", "arguments"]
+
+    /// Loads a scenario file.
+    ///
+    /// - Throws: ``ScenarioError`` with every problem of the file.
+    public func load(file path: String) throws(ScenarioError) -> Scenario {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ScenarioError(
+                code: .unreadableFile,
+                message: "\(path): error: cannot read the file (\(Self.reason(error)))"
+            )
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(
+                code: .invalidScenario,
+                message: "\(path): error: the file is not UTF-8 text",
+                diagnostics: [Diagnostic(file: path, line: 1, column: 1, message: "the file is not UTF-8 text")]
+            )
+        }
+        return try self.load(yaml: text, file: path)
+    }
+
+    /// Loads a scenario from YAML text; `file` names it in diagnostics and is the default name.
+    ///
+    /// - Throws: ``ScenarioError`` with every problem of the text.
+    public func load(yaml: String, file: String) throws(ScenarioError) -> Scenario {
+        let reader = NodeReader(file: file, source: yaml)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            reader.report(yamlError: error)
+            throw Self.failure(reader)
+        }
+        guard let root else {
+            reader.error("the file is empty: a scenario needs at least 'turns' and 'llm'", line: 1, column: 1)
+            throw Self.failure(reader)
+        }
+        let scenario = self.scenario(from: root, reader: reader)
+        if !reader.diagnostics.isEmpty {
+            throw Self.failure(reader)
+        }
+        return scenario
+    }
+
+    private static func failure(_ reader: NodeReader) -> ScenarioError {
+        let count = reader.diagnostics.count
+        return ScenarioError(
+            code: .invalidScenario,
+            message: "\(reader.file): \(count) problem\(count == 1 ? "" : "s")",
+            diagnostics: reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        )
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(code.rawValue)).lowercased()
+        }
+        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError {
+            return "no such file"
+        }
+        return nsError.localizedDescription
+    }
+
+    // MARK: Sections
+
+    private func scenario(from root: Node, reader: NodeReader) -> Scenario {
+        let fileName = URL(fileURLWithPath: reader.file).deletingPathExtension().lastPathComponent
+        var scenario = Scenario(file: reader.file, name: fileName)
+        guard let entries = reader.mapping(root, allowed: Self.topLevelKeys, what: "the scenario") else {
+            return scenario
+        }
+        var sawTurns = false
+        var sawLLM = false
+        for (key, _, value) in entries {
+            switch key {
+            case "name":
+                scenario.name = reader.string(value, what: "'name'") ?? scenario.name
+            case "description":
+                scenario.description = reader.string(value, what: "'description'")
+            case "tags":
+                scenario.tags =
+                    reader.sequence(value, what: "'tags'")?.compactMap { reader.string($0, what: "a tag") } ?? []
+            case "engine":
+                scenario.engine = self.engine(value, reader: reader)
+            case "tools":
+                scenario.tools = self.tools(value, reader: reader)
+            case "turns":
+                sawTurns = true
+                scenario.turns = self.turns(value, reader: reader)
+            case "llm":
+                sawLLM = true
+                scenario.llm =
+                    reader.sequence(value, what: "'llm' (one answer per request)")?.compactMap {
+                        self.answer($0, reader: reader)
+                    } ?? []
+            case "expect":
+                if reader.mapping(value, allowed: Self.expectKeys, what: "'expect'") != nil {
+                    scenario.expect = reader.value(value)
+                }
+            default:
+                break
+            }
+        }
+        if self.options.requireTurns, !sawTurns {
+            reader.error("missing key 'turns': what the user sends", at: root)
+        }
+        if self.options.requireLLM, !sawLLM {
+            reader.error("missing key 'llm': the fake LLM's answers", at: root)
+        }
+        return scenario
+    }
+
+    private func engine(_ node: Node, reader: NodeReader) -> EngineSettings {
+        var engine = EngineSettings()
+        for (key, _, value) in reader.mapping(node, allowed: Self.engineKeys, what: "'engine'") ?? [] {
+            switch key {
+            case "model": engine.model = reader.string(value, what: "'model'") ?? engine.model
+            case "max_tool_hops":
+                engine.maxToolHops =
+                    reader.int(value, what: "'max_tool_hops'", range: 1...Int.max) ?? engine.maxToolHops
+            case "system_prompt": engine.systemPrompt = reader.string(value, what: "'system_prompt'")
+            case "history_limit":
+                engine.historyLimit =
+                    reader.int(value, what: "'history_limit'", range: 0...Int.max) ?? engine.historyLimit
+            case "idle_timeout_ms":
+                engine.idleTimeoutMilliseconds =
+                    reader.int(value, what: "'idle_timeout_ms'", range: 1...Int.max) ?? engine.idleTimeoutMilliseconds
+            case "llm_retries":
+                engine.llmRetries = reader.int(value, what: "'llm_retries'", range: 0...100) ?? engine.llmRetries
+            case "persistence":
+                for (key, _, value) in reader.mapping(value, allowed: Self.persistenceKeys, what: "'persistence'") ?? []
+                {
+                    switch key {
+                    case "persist_deltas":
+                        engine.persistDeltas = reader.bool(value, what: "'persist_deltas'") ?? engine.persistDeltas
+                    case "interval_ms":
+                        engine.persistIntervalMilliseconds =
+                            reader.int(value, what: "'interval_ms'", range: 0...Int.max)
+                            ?? engine.persistIntervalMilliseconds
+                    case "min_chars":
+                        engine.persistMinChars =
+                            reader.int(value, what: "'min_chars'", range: 0...Int.max) ?? engine.persistMinChars
+                    default: break
+                    }
+                }
+            default: break
+            }
+        }
+        return engine
+    }
+
+    private func tools(_ node: Node, reader: NodeReader) -> [ToolScript] {
+        var tools: [ToolScript] = []
+        for item in reader.sequence(node, what: "'tools'") ?? [] {
+            guard let entries = reader.mapping(item, allowed: Self.toolKeys, what: "a tool") else { continue }
+            var name: String?
+            var description: String?
+            var parameters: ScenarioValue?
+            var behaviours: [(key: String, node: Node, behaviour: ToolScript.Behaviour)] = []
+            var delay = 0
+            for (key, keyNode, value) in entries {
+                switch key {
+                case "name": name = reader.string(value, what: "the tool's 'name'")
+                case "description": description = reader.string(value, what: "'description'")
+                case "parameters":
+                    if case .mapping = value {
+                        parameters = reader.value(value)
+                    } else {
+                        reader.error(
+                            "expected 'parameters' (a JSON Schema map), found \(NodeReader.kind(of: value))",
+                            at: value
+                        )
+                    }
+                case "result":
+                    if let text = reader.stringOrJSON(value, what: "'result'") {
+                        behaviours.append((key, keyNode, .result(text)))
+                    }
+                case "results":
+                    if let items = reader.sequence(value, what: "'results' (one per call)") {
+                        behaviours.append(
+                            (key, keyNode, .results(items.compactMap { reader.stringOrJSON($0, what: "a result") }))
+                        )
+                    }
+                case "error":
+                    if let text = reader.string(value, what: "'error'") {
+                        behaviours.append((key, keyNode, .error(text)))
+                    }
+                case "delay_ms": delay = reader.int(value, what: "'delay_ms'", range: 0...Int.max) ?? 0
+                default: break
+                }
+            }
+            guard let name else {
+                reader.error("a tool needs a 'name'", at: item)
+                continue
+            }
+            if behaviours.count > 1 {
+                reader.error("a tool has one of 'result', 'results' or 'error', not several", at: behaviours[1].node)
+            }
+            guard let behaviour = behaviours.first?.behaviour else {
+                reader.error("tool '\(name)' needs one of 'result', 'results' or 'error'", at: item)
+                continue
+            }
+            if tools.contains(where: { $0.name == name }) {
+                reader.error("duplicate tool name '\(name)'", at: item)
+                continue
+            }
+            tools.append(
+                ToolScript(
+                    name: name,
+                    description: description,
+                    parameters: parameters,
+                    behaviour: behaviour,
+                    delayMilliseconds: delay
+                )
+            )
+        }
+        return tools
+    }
+
+    private func turns(_ node: Node, reader: NodeReader) -> [Turn] {
+        var turns: [Turn] = []
+        guard let items = reader.sequence(node, what: "'turns'") else { return [] }
+        if items.isEmpty {
+            reader.error("'turns' is empty: add at least one turn with 'user'", at: node)
+        }
+        for (position, item) in items.enumerated() {
+            guard let entries = reader.mapping(item, allowed: Self.turnKeys, what: "a turn") else { continue }
+            var turn = Turn(user: "", requestID: "req-\(position + 1)")
+            var sawUser = false
+            for (key, _, value) in entries {
+                switch key {
+                case "user":
+                    sawUser = true
+                    turn.user = reader.string(value, what: "'user'") ?? ""
+                case "conversation":
+                    turn.conversation = reader.string(value, what: "'conversation'") ?? turn.conversation
+                case "request_id": turn.requestID = reader.string(value, what: "'request_id'") ?? turn.requestID
+                case "concurrently":
+                    turn.concurrently = reader.int(value, what: "'concurrently'", range: 1...10_000) ?? 1
+                case "expect":
+                    if reader.mapping(value, allowed: Self.turnExpectKeys, what: "a turn's 'expect'") != nil {
+                        turn.expect = reader.value(value)
+                    }
+                default: break
+                }
+            }
+            if !sawUser {
+                reader.error("a turn needs 'user': the message the user sends", at: item)
+            }
+            turns.append(turn)
+        }
+        return turns
+    }
+}

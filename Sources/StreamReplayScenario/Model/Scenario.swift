@@ -1,0 +1,39 @@
+/// A scenario file, loaded and checked: how the engine is configured, what the user sends, what
+/// the fake LLM answers and what must come out. The format is `docs/scenario-format.md`.
+public struct Scenario: Sendable {
+    /// The file it was loaded from, as given to the loader.
+    public var file: String
+    /// One line shown in reports; the file name when the scenario has none.
+    public var name: String
+    public var description: String?
+    public var tags: [String]
+    public var engine: EngineSettings
+    public var tools: [ToolScript]
+    public var turns: [Turn]
+    /// The fake LLM's answers, one per chat-completions request, in order.
+    public var llm: [LLMAnswer]
+    /// The `expect` section as written (its matchers are compiled by the runner).
+    public var expect: ScenarioValue?
+
+    public init(
+        file: String,
+        name: String,
+        description: String? = nil,
+        tags: [String] = [],
+        engine: EngineSettings = EngineSettings(),
+        tools: [ToolScript] = [],
+        turns: [Turn] = [],
+        llm: [LLMAnswer] = [],
+        expect: ScenarioValue? = nil
+    ) {
+        self.file = file
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.engine = engine
+        self.tools = tools
+        self.turns = turns
+        self.llm = llm
+        self.expect = expect
+    }
+}

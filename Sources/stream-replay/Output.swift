@@ -1,0 +1,12 @@
+import Foundation
+
+/// Where the CLI prints: results on stdout, problems on stderr.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

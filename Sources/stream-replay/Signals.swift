@@ -1,0 +1,24 @@
+import Dispatch
+import Foundation
+
+/// Waits for a termination signal.
+enum Signals {
+    /// Returns the first of `signals` that arrives; they no longer kill the process meanwhile.
+    static func next(_ signals: [Int32]) async -> Int32 {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in sources { source.cancel() }
+        }
+        for await number in stream {
+            return number
+        }
+        return SIGINT
+    }
+}

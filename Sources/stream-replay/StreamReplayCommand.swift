@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// The `stream-replay` command: parses, prints and maps exit codes; the logic lives in libraries.
+///
+/// Exit codes (scenario-format.md): 0 done, 1 what was checked falls short, 2 a wrong file or
+/// misuse (including a port in use), 130 interrupted.
+@main
+struct StreamReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream-replay",
+        abstract: "Reproduce streaming LLM chat bugs with scripted, byte-exact fake providers.",
+        discussion: """
+            A scenario file says what the user sends, what the fake LLM streams back (chunk by \
+            chunk, byte by byte, faults included) and what the engine must yield and persist.
+
+            Start a fake OpenAI-compatible server that plays a scenario's `llm` script:
+              stream-replay serve scenarios/basic/plain-text.yaml --port 8080
+            """,
+        version: "0.1.0",
+        subcommands: [Lint.self, Serve.self]
+    )
+
+    /// Misuse exits 2 (ArgumentParser alone would exit 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Self.exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
+}

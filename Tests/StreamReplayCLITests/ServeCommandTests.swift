@@ -1,0 +1,77 @@
+import Foundation
+import StreamReplayFakeLLM
+import StreamReplayScenario
+import StreamReplayTestSupport
+import Testing
+
+/// Runs the built binary and asserts stdout, stderr and the exit code.
+@Suite(.serialized)
+struct ServeCommandTests {
+    private func writeScenario(_ yaml: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sr-cli-\(UUID().uuidString).yaml")
+            .path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func serveStreamsTheScriptAndStopsOnInterrupt() async throws {
+        let file = try writeScenario("name: cli\nllm:\n  - stream: [ { text: hello }, { finish: stop } ]\n")
+        let (process, firstLine, _) = try CLIProcess.start(["serve", file, "--port", "0"])
+        defer { if process.isRunning { process.terminate() } }
+        #expect(firstLine.hasPrefix("Serving 'cli' (1 llm entry) at http://127.0.0.1:"))
+        let port = try #require(
+            firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
+        )
+        let exchange = try await RawHTTPClient.post(
+            path: "/v1/chat/completions",
+            json: #"{"messages":[{"role":"user","content":"x"}]}"#,
+            port: port
+        )
+        #expect(exchange.response?.bodyText.contains(#""content":"hello""#) == true)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+    }
+
+    @Test func serveOnAPortInUseExits2NamingThePort() async throws {
+        let file = try writeScenario("llm: []\n")
+        try await FakeLLMServer.withRunning(script: FakeLLMScript(scenarioName: "x", answers: [])) { server in
+            let result = try CLIProcess.run(["serve", file, "--port", String(server.port)])
+            #expect(result.exitCode == 2)
+            #expect(result.stderr.contains("port \(server.port) on 127.0.0.1 is already in use"))
+        }
+    }
+
+    @Test func serveOnAWrongFileExits2WithTheDiagnostic() throws {
+        let file = try writeScenario("llm:\n  - stream:\n      - txt: hi\n")
+        let result = try CLIProcess.run(["serve", file])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("\(file):3:9: error: unknown key 'txt' in a frame (did you mean 'text'?)"))
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    @Test func misuseExits2NotArgumentParsers64() throws {
+        let result = try CLIProcess.run(["serve"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("Missing expected argument '<scenario>'"))
+        #expect(try CLIProcess.run(["serve", "x.yaml", "--port", "70000"]).exitCode == 2)
+    }
+
+    @Test func lintReportsEveryProblemAndExits2() throws {
+        let file = try writeScenario(
+            "engine:\n  modle: x\nturns: [ { user: hi } ]\nllm:\n  - stream:\n      - delay_ms: 5\n        text: y\n"
+        )
+        let result = try CLIProcess.run(["lint", file])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("\(file):2:3: error: unknown key 'modle' in 'engine' (did you mean 'model'?)"))
+        #expect(result.stderr.contains("\(file):7:9: error: 'delay_ms' must be alone in its frame"))
+        #expect(result.stdout == "0 valid, 1 wrong\n")
+    }
+
+    @Test func lintPassesOnAValidFile() throws {
+        let file = try writeScenario("turns: [ { user: hi } ]\nllm:\n  - stream: [ { text: x } ]\n")
+        let result = try CLIProcess.run(["lint", file])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "1 valid, 0 wrong\n")
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import StreamReplayFakeLLM
+import StreamReplayScenario
+import StreamReplayTestSupport
+import Testing
+
+struct FakeLLMServerTests {
+    @Test func writeSizeMakesOneFlushedWritePerPieceAndExactBytes() async throws {
+        let yaml = """
+            llm:
+              - framing: { write_size: 7 }
+                stream:
+                  - text: Hello, wörld — this is a longer answer
+                  - finish: stop
+            """
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: userRequest,
+                port: server.port
+            )
+            let response = try #require(exchange.response)
+            let request = try #require(await server.journal().first)
+            #expect(request.writes == (response.body.count + 6) / 7)
+            #expect(request.bytesWritten == response.body.count)
+            #expect(exchange.reads.count > 1, "the socket saw several reads")
+            #expect(dataLines(of: response.body).last == "[DONE]")
+        }
+    }
+
+    @Test func withoutWriteSizeEachEventIsOneWrite() async throws {
+        let yaml =
+            "llm:\n  - stream:\n      - text: a\n      - comment: c\n      - raw: 'data: x\n\n'\n      - finish: stop\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            _ = try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+            #expect(await server.journal().first?.writes == 5)  // text, comment, raw, finish, [DONE]
+        }
+    }
+
+    @Test func delayGoesThroughThePacerAfterFlushingPendingBytes() async throws {
+        let yaml = """
+            llm:
+              - framing: { write_size: 1000 }
+                stream:
+                  - text: ab
+                  - delay_ms: 250
+                  - text: cd
+            """
+        let pacer = RecordingPacer()
+        try await FakeLLMServer.withRunning(script: try script(yaml), pacer: pacer) { server in
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: userRequest,
+                port: server.port
+            )
+            let firstChunkBytes =
+                try #require(exchange.response?.bodyText.components(separatedBy: "\n\n").first).utf8.count + 2
+            #expect(pacer.pauses.map(\.milliseconds) == [250])
+            #expect(pacer.pauses.first?.context == PacerContext(requestNumber: 1, bytesWritten: firstChunkBytes))
+            #expect(await server.journal().first?.writes == 2)
+        }
+    }
+
+    @Test func disconnectClosesWithoutDoneAndWithoutEndingTheBody() async throws {
+        let yaml = "llm:\n  - stream:\n      - text: partial\n      - disconnect: true\n      - text: never sent\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: userRequest,
+                port: server.port
+            )
+            let response = try #require(exchange.response)
+            #expect(!response.isComplete, "no terminating chunk: the client sees a cut connection")
+            let data = dataLines(of: response.body)
+            #expect(data.count == 1)
+            #expect(!data.contains("[DONE]"))
+            #expect(await server.journal().first?.disconnected == true)
+        }
+    }
+
+    @Test func rateLimitAnswerCarriesRetryAfter() async throws {
+        let yaml = """
+            llm:
+              - status: 429
+                headers: { Retry-After: "2" }
+                body: { error: { message: Rate limit reached, type: requests, code: rate_limit_exceeded } }
+            """
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let response = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+                    .response
+            )
+            #expect(response.status == 429)
+            #expect(response.header("retry-after") == "2")
+            #expect(response.header("content-type") == "application/json")
+            #expect(
+                response.bodyText
+                    == #"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#
+            )
+        }
+    }
+
+    @Test func plainAnswersServerErrorAndNonSSE200() async throws {
+        let yaml = """
+            llm:
+              - { status: 500, body: upstream exploded }
+              - { status: 200, body: { id: x, choices: [] } }
+            """
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let first = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+                    .response
+            )
+            #expect(first.status == 500)
+            #expect(first.bodyText == "upstream exploded")
+            #expect(first.header("content-type") == "text/plain; charset=utf-8")
+            let second = try #require(
+                try await RawHTTPClient.post(path: "/chat/completions", json: userRequest, port: server.port).response
+            )
+            #expect(second.status == 200)
+            #expect(second.header("content-type") == "application/json")
+            #expect(second.bodyText == #"{"id":"x","choices":[]}"#)
+        }
+    }
+
+    @Test func requestBeyondTheScriptGets500NamingScenarioAndNumber() async throws {
+        let yaml = "name: tiny\nllm:\n  - stream: [ { text: x } ]\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            _ = try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+            let response = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+                    .response
+            )
+            #expect(response.status == 500)
+            let error = try ScenarioValue.parseJSON(response.body)["error"]
+            #expect(error?["scenario"] == .string("tiny"))
+            #expect(error?["request_number"] == .int(2))
+            #expect(
+                error?["message"]?.stringValue?.contains("request 2 is beyond the script of scenario 'tiny'") == true
+            )
+            #expect(await server.unusedAnswers() == 0)
+        }
+    }
+
+    @Test(arguments: [
+        (#"not json"#, "could not parse the JSON body"),
+        (#"{"model":"m"}"#, "Missing required parameter: 'messages'"),
+        (
+            #"{"messages":[{"role":"tool","tool_call_id":"a","content":"x"}]}"#,
+            "must be a response to a preceeding message with 'tool_calls'"
+        ),
+        (
+            #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"b","content":"x"}]}"#,
+            "must be a response"
+        ),
+        (
+            #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"b","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a","content":"x"}]}"#,
+            "did not have response messages: b"
+        ),
+    ])
+    func invalidConversationGetsProvider400WithoutUsingAnEntry(body: String, reason: String) async throws {
+        let yaml = "llm:\n  - stream: [ { text: x } ]\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let response = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: server.port).response
+            )
+            #expect(response.status == 400)
+            let error = try ScenarioValue.parseJSON(response.body)["error"]
+            #expect(error?["type"] == .string("invalid_request_error"))
+            #expect(error?["message"]?.stringValue?.contains(reason) == true)
+            let recorded = try #require(await server.journal().first)
+            #expect(recorded.status == 400)
+            #expect(recorded.rejection?.contains(reason) == true)
+            #expect(recorded.entry == nil)
+            #expect(await server.unusedAnswers() == 1)
+        }
+    }
+
+    @Test func validToolConversationIsAccepted() async throws {
+        let body =
+            #"{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"a","content":"x"}]}"#
+        try await FakeLLMServer.withRunning(script: try script("llm:\n  - stream: [ { text: x } ]\n")) { server in
+            let response = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: server.port).response
+            )
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test func journalRecordsRequestsWithSecretsRedacted() async throws {
+        try await FakeLLMServer.withRunning(script: try script("llm:\n  - stream: [ { text: x } ]\n")) { server in
+            _ = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: userRequest,
+                headers: [("Authorization", "Bearer sk-test-SECRET"), ("api-key", "SECRET2"), ("X-Trace", "t1")],
+                port: server.port
+            )
+            let request = try #require(await server.journal().first)
+            #expect(request.number == 1)
+            #expect(request.method == "POST")
+            #expect(request.path == "/v1/chat/completions")
+            #expect(request.entry == 0)
+            #expect(request.body?["messages"]?.arrayValue?.first?["content"] == .string("Hi"))
+            #expect(request.headers.first { $0.name == "Authorization" }?.value == "[redacted]")
+            #expect(request.headers.first { $0.name == "api-key" }?.value == "[redacted]")
+            #expect(request.headers.first { $0.name == "X-Trace" }?.value == "t1")
+            // The control endpoint serves the same journal, without the secret.
+            let journal = try #require(
+                try await RawHTTPClient.get(path: "/_stream-replay/requests", port: server.port).response
+            )
+            #expect(!journal.bodyText.contains("SECRET"))
+            #expect(try ScenarioValue.parseJSON(journal.body)["count"] == .int(1))
+        }
+    }
+
+    @Test func resetRewindsTheScript() async throws {
+        try await FakeLLMServer.withRunning(script: try script("llm:\n  - stream: [ { text: x } ]\n")) { server in
+            _ = try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+            let reset = try #require(
+                try await RawHTTPClient.post(path: "/_stream-replay/reset", json: "", port: server.port).response
+            )
+            #expect(reset.status == 200)
+            #expect(await server.journal().isEmpty)
+            let again = try #require(
+                try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
+                    .response
+            )
+            #expect(again.status == 200)
+        }
+    }
+
+    @Test func modelsEndpointListsTheScenarioModels() async throws {
+        let yaml = "engine: { model: m1 }\nllm:\n  - model: m2\n    stream: [ { text: x } ]\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let response = try #require(try await RawHTTPClient.get(path: "/v1/models", port: server.port).response)
+            let ids = try ScenarioValue.parseJSON(response.body)["data"]?.arrayValue?.compactMap {
+                $0["id"]?.stringValue
+            }
+            #expect(ids == ["m1", "m2"])
+        }
+    }
+
+    @Test func unknownPathIs404() async throws {
+        try await FakeLLMServer.withRunning(script: try script("llm: []\n")) { server in
+            let response = try #require(try await RawHTTPClient.get(path: "/v1/embeddings", port: server.port).response)
+            #expect(response.status == 404)
+        }
+    }
+
+    @Test func bindsLoopbackOnAnEphemeralPort() async throws {
+        try await FakeLLMServer.withRunning(script: try script("llm: []\n")) { server in
+            #expect(server.host == "127.0.0.1")
+            #expect(server.port > 0)
+            #expect(server.baseURL == "http://127.0.0.1:\(server.port)/v1")
+        }
+    }
+
+    @Test func portInUseIsAClearError() async throws {
+        try await FakeLLMServer.withRunning(script: try script("llm: []\n")) { server in
+            let error = await #expect(throws: FakeLLMError.self) {
+                try await FakeLLMServer.withRunning(script: try script("llm: []\n"), port: server.port) { _ in }
+            }
+            #expect(error?.code == .portInUse)
+            #expect(error?.message.contains("port \(server.port)") == true)
+        }
+    }
+
+    @Test func keepAliveConnectionServesSeveralRequests() async throws {
+        let yaml = "llm:\n  - stream: [ { text: one } ]\n  - stream: [ { text: two } ]\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
+            let body = userRequest
+            let one =
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let two =
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            let exchange = try await RawHTTPClient.send(Array((one + two).utf8), port: server.port)
+            let text = String(decoding: exchange.bytes, as: UTF8.self)
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+            #expect(await server.journal().map(\.entry) == [0, 1])
+        }
+    }
+}
