@@ -14,13 +14,16 @@ public protocol FakeLLMPacer: Sendable {
 
 /// Where a pause happens.
 public struct PacerContext: Sendable, Hashable {
-    /// The 1-based number of the chat-completions request being answered.
+    /// The journal number of the request being answered (1-based).
     public var requestNumber: Int
+    /// The `x-request-id` header of the answer, so a client-side observer can be matched to it.
+    public var responseID: String
     /// Body bytes of this answer flushed to the socket before the pause.
     public var bytesWritten: Int
 
-    public init(requestNumber: Int, bytesWritten: Int) {
+    public init(requestNumber: Int, responseID: String, bytesWritten: Int) {
         self.requestNumber = requestNumber
+        self.responseID = responseID
         self.bytesWritten = bytesWritten
     }
 }

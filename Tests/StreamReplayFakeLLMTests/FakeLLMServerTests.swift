@@ -56,7 +56,10 @@ struct FakeLLMServerTests {
             let firstChunkBytes =
                 try #require(exchange.response?.bodyText.components(separatedBy: "\n\n").first).utf8.count + 2
             #expect(pacer.pauses.map(\.milliseconds) == [250])
-            #expect(pacer.pauses.first?.context == PacerContext(requestNumber: 1, bytesWritten: firstChunkBytes))
+            #expect(
+                pacer.pauses.first?.context
+                    == PacerContext(requestNumber: 1, responseID: "req_stream_replay_1", bytesWritten: firstChunkBytes)
+            )
             #expect(await server.journal().first?.writes == 2)
         }
     }

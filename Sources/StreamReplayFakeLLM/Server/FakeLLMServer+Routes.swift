@@ -122,11 +122,11 @@ extension FakeLLMServer {
                 disconnected: false
             )
             return true
-        case .stream(let number, let chatNumber, _, let plan, let extraHeaders):
+        case .stream(let number, _, _, let plan, let extraHeaders):
             var responseHeaders = HTTPHeaders([
                 ("content-type", "text/event-stream; charset=utf-8"),
                 ("cache-control", "no-cache"),
-                ("x-request-id", "req_stream_replay_\(number)"),
+                ("x-request-id", FakeLLMServer.responseID(number: number)),
             ])
             for header in extraHeaders {
                 responseHeaders.replaceOrAdd(name: header.name, value: header.value)
@@ -147,7 +147,11 @@ extension FakeLLMServer {
                 case .pause(let milliseconds):
                     try await self.pacer.pause(
                         milliseconds: milliseconds,
-                        context: PacerContext(requestNumber: chatNumber, bytesWritten: bytes)
+                        context: PacerContext(
+                            requestNumber: number,
+                            responseID: FakeLLMServer.responseID(number: number),
+                            bytesWritten: bytes
+                        )
                     )
                 case .disconnect:
                     await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: true)
@@ -159,6 +163,11 @@ extension FakeLLMServer {
             await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)
             return true
         }
+    }
+
+    /// The `x-request-id` of the answer to journal request `number`.
+    public static func responseID(number: Int) -> String {
+        "req_stream_replay_\(number)"
     }
 
     private func writeJSON(status: HTTPResponseStatus, _ value: ScenarioValue, channel: any Channel) async throws {

@@ -1,0 +1,87 @@
+/// How a ``ChatEngine`` talks to its provider and persists its turns. The keys and defaults are
+/// those of the engine contract.
+public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
+    /// The provider's base URL; requests go to `{baseURL}/chat/completions`.
+    public var baseURL: String
+    /// The API key, sent as `Authorization: Bearer …` when set. Read it from the environment;
+    /// it never appears in ``description``, logs or errors.
+    public var apiKey: String?
+    /// The model name sent in each request.
+    public var model: String
+    /// At most this many tool rounds, then the hop-limit warning (≥ 1).
+    public var maxToolHops = 8
+    /// Persist streamed text as batched `meta` / `assistant_delta` events.
+    public var persistDeltas = false
+    /// Flush the delta buffer when this much time passed since the last flush.
+    public var persistInterval: Duration = .milliseconds(200)
+    /// Flush when the buffer holds at least this many Unicode scalars (0 = never by size).
+    public var persistMinChars = 1024
+    /// A system message put first in every request; none by default.
+    public var systemPrompt: String?
+    /// How many earlier user/assistant events are sent (≥ 0).
+    public var historyLimit = 50
+    /// End the turn with `idle_timeout` when no byte arrives for this long (injected clock).
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long establishing a connection may take (real time).
+    public var connectTimeout: Duration = .seconds(10)
+    /// Retries before the first byte of a hop (connect failures, 429, 5xx).
+    public var llmRetries = 0
+    /// The tools offered to the model, sent as the request's `tools`.
+    public var tools: [ToolDefinition] = []
+    /// Extra top-level request parameters, as a JSON object text (such as
+    /// `{"temperature": 0, "stream_options": {"include_usage": true}}`), passed through.
+    public var extraParametersJSON: String?
+
+    public init(baseURL: String, apiKey: String? = nil, model: String) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.model = model
+    }
+
+    public var description: String {
+        "ChatEngineConfiguration(baseURL: \(self.baseURL), model: \(self.model), apiKey: \(self.apiKey == nil ? "none" : "[redacted]"), maxToolHops: \(self.maxToolHops))"
+    }
+
+    /// Checks the ranges of the contract.
+    func validate() throws(ChatEngineError) {
+        func invalid(_ message: String) -> ChatEngineError {
+            ChatEngineError(code: .invalidConfiguration, message: message)
+        }
+        if self.maxToolHops < 1 { throw invalid("max_tool_hops must be at least 1, found \(self.maxToolHops)") }
+        if self.historyLimit < 0 { throw invalid("history_limit must be at least 0, found \(self.historyLimit)") }
+        if self.persistMinChars < 0 { throw invalid("min_chars must be at least 0, found \(self.persistMinChars)") }
+        if self.llmRetries < 0 { throw invalid("llm_retries must be at least 0, found \(self.llmRetries)") }
+        if self.idleTimeout <= .zero { throw invalid("idle_timeout_ms must be positive") }
+        if self.persistInterval < .zero { throw invalid("interval_ms must be at least 0") }
+        if self.model.isEmpty { throw invalid("model must not be empty") }
+        guard self.baseURL.hasPrefix("http://") || self.baseURL.hasPrefix("https://") else {
+            throw invalid("base URL must start with http:// or https://, found '\(self.baseURL)'")
+        }
+        if let extra = self.extraParametersJSON {
+            guard case .object? = try? JSONValue(parsing: extra) else {
+                throw invalid("extra parameters must be a JSON object")
+            }
+        }
+        for tool in self.tools {
+            if let parameters = tool.parametersJSON, case .object? = try? JSONValue(parsing: parameters) {
+                continue
+            } else if tool.parametersJSON != nil {
+                throw invalid("the parameters of tool '\(tool.name)' must be a JSON object (a JSON Schema)")
+            }
+        }
+    }
+}
+
+/// A tool offered to the model.
+public struct ToolDefinition: Sendable, Hashable {
+    public var name: String
+    public var description: String?
+    /// The JSON Schema of its parameters, as JSON text.
+    public var parametersJSON: String?
+
+    public init(name: String, description: String? = nil, parametersJSON: String? = nil) {
+        self.name = name
+        self.description = description
+        self.parametersJSON = parametersJSON
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Everything time- or randomness-dependent the engine uses, injected so that a harness can make
+/// every run exact. The defaults are the system's.
+public struct ChatEngineDependencies: Sendable {
+    /// Measures `interval_ms`, idle timeouts and retry back-off; `sleep` waits on it.
+    var clock: EngineClock
+    /// Milliseconds since 1970 for `created_at` and the `epoch_ms` of delta ids.
+    public var wallClock: @Sendable () -> Int64
+    /// Event ids and the random suffix of delta ids.
+    public var ids: any IDSource
+    /// Learns when the engine consumed the bytes of a response (for virtual time).
+    public var observer: (any ChatEngineObserver)?
+
+    /// The system's clock, wall time and random ids.
+    public init() {
+        self.init(clock: ContinuousClock())
+    }
+
+    /// Uses `clock` for time and the system's wall time unless `wallClock` is given.
+    public init<C: Clock<Duration>>(
+        clock: C,
+        wallClock: (@Sendable () -> Int64)? = nil,
+        ids: any IDSource = RandomIDSource(),
+        observer: (any ChatEngineObserver)? = nil
+    ) {
+        self.clock = EngineClock(clock)
+        self.wallClock = wallClock ?? { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        self.ids = ids
+        self.observer = observer
+    }
+}
+
+/// A type-erased `Clock<Duration>`: instants are offsets from the moment it was wrapped.
+struct EngineClock: Sendable {
+    private let nowFunction: @Sendable () -> Duration
+    private let sleepFunction: @Sendable (Duration) async throws -> Void
+
+    init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        self.nowFunction = { origin.duration(to: clock.now) }
+        self.sleepFunction = { offset in try await clock.sleep(until: origin.advanced(by: offset), tolerance: nil) }
+    }
+
+    var now: EngineInstant { EngineInstant(offset: self.nowFunction()) }
+
+    func sleep(until deadline: EngineInstant) async throws {
+        try await self.sleepFunction(deadline.offset)
+    }
+
+    func sleep(for duration: Duration) async throws {
+        try await self.sleep(until: self.now.advanced(by: duration))
+    }
+}
+
+/// An instant of ``EngineClock``.
+struct EngineInstant: InstantProtocol, Sendable {
+    var offset: Duration
+
+    func advanced(by duration: Duration) -> EngineInstant { EngineInstant(offset: self.offset + duration) }
+    func duration(to other: EngineInstant) -> Duration { other.offset - self.offset }
+    static func < (lhs: EngineInstant, rhs: EngineInstant) -> Bool { lhs.offset < rhs.offset }
+}
+
+/// Where event ids and the random part of delta ids come from.
+public protocol IDSource: Sendable {
+    /// A new UUID string for an event's `id`.
+    func uuid() -> String
+    /// Eight lowercase hex digits for the suffix of a delta's request id.
+    func hex8() -> String
+}
+
+/// Random ids from the system generator.
+public struct RandomIDSource: IDSource {
+    public init() {}
+
+    public func uuid() -> String { UUID().uuidString.lowercased() }
+
+    public func hex8() -> String {
+        let value = UInt32.random(in: .min ... .max)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}
+
+/// Learns how far the engine got in reading each response, so that a harness can move virtual
+/// time only once the engine has consumed everything sent so far.
+public protocol ChatEngineObserver: Sendable {
+    /// The engine handled every event completed by the first `bytes` body bytes of `response`
+    /// (messages yielded, batches written) and is about to wait for more.
+    func engineConsumed(bytes: Int, of response: ObservedResponse)
+    /// The engine stopped reading `response` (complete, failed or cancelled).
+    func engineFinished(_ response: ObservedResponse)
+    /// The engine is about to wait `delay` on its clock before retrying a hop (retry back-off).
+    func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int)
+}
+
+extension ChatEngineObserver {
+    public func engineConsumed(bytes: Int, of response: ObservedResponse) {}
+    public func engineFinished(_ response: ObservedResponse) {}
+    public func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {}
+}
+
+/// A response the engine reads, as the observer sees it.
+public struct ObservedResponse: Sendable, Hashable {
+    /// The response's `x-request-id` header, when it has one.
+    public var requestIDHeader: String?
+    public var conversationID: String
+    /// The turn's request id.
+    public var requestID: String
+    public var hop: Int
+    /// 0 for the first attempt, n for retry n.
+    public var attempt: Int
+}

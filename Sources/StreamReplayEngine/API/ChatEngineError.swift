@@ -1,0 +1,34 @@
+/// What the engine throws: only misuse, before anything is written. Everything a provider, a
+/// tool or the network does ends the turn with an `error` message instead.
+public struct ChatEngineError: Error, Sendable, CustomStringConvertible {
+    /// A stable code; new codes may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String {
+            case reservedRequestID = "reserved_request_id"
+            case invalidConfiguration = "invalid_configuration"
+            case storeFailed = "store_failed"
+        }
+
+        private let value: Value
+
+        /// The request id starts with `assistant:`, `assistant_delta:` or `tool:`.
+        public static let reservedRequestID = Code(value: .reservedRequestID)
+        /// The configuration is invalid (such as `max_tool_hops: 0`).
+        public static let invalidConfiguration = Code(value: .invalidConfiguration)
+        /// The event store could not be written before the turn started.
+        public static let storeFailed = Code(value: .storeFailed)
+
+        public var description: String { self.value.rawValue }
+    }
+
+    public var code: Code
+    /// What is wrong and what to do.
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(self.code): \(self.message)" }
+}

@@ -1,0 +1,96 @@
+/// A message the engine yields during a turn.
+///
+/// `type` is `text`, `tool_execution` or `error`; `metadata` carries the contract's keys
+/// (`type`/`hop` on text deltas, `tool_count`/`hop` on tool notices, `finish_reason`,
+/// `cached`, `code`/`hop`/`status`/`retry_after_ms` on errors).
+public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
+    /// The message kinds of the contract.
+    public enum Kind: String, Sendable, Hashable {
+        case text
+        case toolExecution = "tool_execution"
+        case error
+    }
+
+    /// A metadata value: the contract only uses strings, integers and booleans.
+    public enum MetadataValue: Sendable, Hashable, CustomStringConvertible {
+        case string(String)
+        case int(Int)
+        case bool(Bool)
+
+        public var description: String {
+            switch self {
+            case .string(let value): value
+            case .int(let value): String(value)
+            case .bool(let value): String(value)
+            }
+        }
+    }
+
+    public var type: Kind
+    public var content: String
+    /// Metadata keys in the order the contract lists them.
+    public var metadata: [(key: String, value: MetadataValue)]
+
+    public init(type: Kind, content: String, metadata: [(key: String, value: MetadataValue)]) {
+        self.type = type
+        self.content = content
+        self.metadata = metadata
+    }
+
+    /// The metadata value of `key`.
+    public subscript(metadata key: String) -> MetadataValue? {
+        self.metadata.first { $0.key == key }?.value
+    }
+
+    /// For an `error` message: its `code`.
+    public var errorCode: String? {
+        guard self.type == .error, case .string(let code)? = self[metadata: "code"] else { return nil }
+        return code
+    }
+
+    public var description: String {
+        let metadata = self.metadata.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        return "\(self.type.rawValue) \(String(reflecting: self.content)) {\(metadata)}"
+    }
+
+    public static func == (lhs: ChatMessage, rhs: ChatMessage) -> Bool {
+        lhs.type == rhs.type && lhs.content == rhs.content
+            && lhs.metadata.elementsEqual(rhs.metadata) { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.type)
+        hasher.combine(self.content)
+        for (key, value) in self.metadata {
+            hasher.combine(key)
+            hasher.combine(value)
+        }
+    }
+}
+
+extension ChatMessage {
+    static func text(_ content: String, hop: Int) -> ChatMessage {
+        ChatMessage(type: .text, content: content, metadata: [("type", .string("delta")), ("hop", .int(hop))])
+    }
+
+    static func toolExecution(count: Int, hop: Int) -> ChatMessage {
+        ChatMessage(
+            type: .toolExecution,
+            content: "Executing \(count) tool(s)...",
+            metadata: [("tool_count", .int(count)), ("hop", .int(hop))]
+        )
+    }
+
+    static func toolLimit(max: Int, afterText: Bool) -> ChatMessage {
+        let warning = "⚠️ Reached maximum tool call limit (\(max)). Stopping to prevent infinite recursion."
+        return ChatMessage(
+            type: .text,
+            content: afterText ? "\n\n" + warning : warning,
+            metadata: [("finish_reason", .string("tool_limit_reached"))]
+        )
+    }
+
+    static func cached(_ content: String) -> ChatMessage {
+        ChatMessage(type: .text, content: content, metadata: [("cached", .bool(true))])
+    }
+}

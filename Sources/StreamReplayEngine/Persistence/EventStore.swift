@@ -1,0 +1,489 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The engine's event store: the `chat_events` table of the contract, in one SQLite file.
+///
+/// Every write is one SQLite transaction that allocates the `seq` of the events it inserts from a
+/// per-conversation counter (`chat_sequences`), so `seq` starts at 1, increases in write order
+/// and is never reused, also after compaction deleted the newest rows. A write that fails, such
+/// as a duplicate request id, rolls back whole: it writes nothing and consumes no `seq`.
+///
+/// Idempotency rests on the unique index on `(conversation_id, request_id)`: of two writers of
+/// one request id, SQLite lets exactly one commit and the other gets
+/// ``EventStoreError/Code/duplicateRequestID``. There is no check-then-insert race to lose.
+///
+/// The store is a GRDB `DatabasePool` rather than a `DatabaseQueue`:
+/// - the contract wants WAL, which a pool always sets up;
+/// - readers (``history(conversationID:beforeSeq:limit:)`` for one conversation while a turn of
+///   another one writes, a test or the scenario runner dumping rows) read the last committed
+///   state on their own connections without waiting for the writer;
+/// - writes still go through the pool's single writer connection, whose serial dispatch queue
+///   runs one write at a time, so in-process writers are serialized. Each write begins with
+///   `BEGIN IMMEDIATE`, and the 5 s busy timeout makes writers of other processes wait their
+///   turn instead of failing at once.
+///
+/// All methods are synchronous and block the calling thread for the duration of one short
+/// transaction.
+///
+/// ```swift
+/// let store = try EventStore(path: "events.sqlite")
+/// let user = try store.append(
+///     NewEvent(id: id, conversationID: "c1", type: "user_message", role: "user",
+///              content: "Hi", createdAt: now, extra: ["request_id": "r1"]))
+/// let history = try store.history(conversationID: "c1", beforeSeq: user.seq, limit: 50)
+/// ```
+public final class EventStore: Sendable {
+    /// The busy timeout of the writer connection, in seconds.
+    ///
+    /// GRDB gives the pool's reader connections a busy timeout of their own (10 s): in WAL mode
+    /// readers meet a lock only in rare cases (recovery after a crash, the last connection closing).
+    private static let busyTimeout: TimeInterval = 5
+
+    private let pool: DatabasePool
+    private let writeObserver = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
+    /// The directory ``temporary()`` made, removed with the store.
+    private let temporaryDirectory: URL?
+
+    /// The path of the database file.
+    package let path: String
+
+    /// Opens the store in the file at `path`, creating the file if needed.
+    ///
+    /// The database is put in WAL mode, the writer waits up to 5 s for a lock held by another
+    /// process (busy timeout), and the schema's migrations are applied.
+    ///
+    /// - Parameter path: The database file; its directory must exist.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/databaseError`` when the file
+    ///   cannot be opened, is not a database, or cannot be migrated.
+    public convenience init(path: String) throws {
+        try self.init(path: path, temporaryDirectory: nil)
+    }
+
+    private init(path: String, temporaryDirectory: URL?) throws {
+        var configuration = Configuration()
+        configuration.label = "StreamReplay.EventStore"
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot open the event store at '\(path)'; check that its directory exists and is writable",
+                cause: error
+            )
+        }
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot set up the event store schema in '\(path)'; "
+                    + "the file may belong to another application or a newer version",
+                cause: error
+            )
+        }
+        self.path = path
+        self.temporaryDirectory = temporaryDirectory
+    }
+
+    /// Opens a fresh, empty store in a new file of its own in the temporary directory.
+    ///
+    /// The file (and its directory) is deleted by ``close()``, or when the store is deallocated.
+    ///
+    /// - Returns: The open store.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/databaseError`` when the file
+    ///   cannot be created.
+    public static func temporary() throws -> EventStore {
+        let directory = FileManager.default.temporaryDirectory.appending(
+            path: "StreamReplay-EventStore-\(UUID().uuidString)",
+            directoryHint: .isDirectory
+        )
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot create a temporary directory for the event store; check TMPDIR",
+                cause: error
+            )
+        }
+        do {
+            let file = directory.appending(path: "events.sqlite", directoryHint: .notDirectory)
+            return try EventStore(path: file.path(percentEncoded: false), temporaryDirectory: directory)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    /// Closes the database connections; a store from ``temporary()`` also deletes its file.
+    ///
+    /// Every later call on the store throws ``EventStoreError/Code/databaseError``. Closing twice
+    /// does nothing.
+    ///
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/databaseError`` when SQLite
+    ///   cannot close a connection; the store then stays open.
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot close the event store at '\(path)'; finish every read and write first",
+                cause: error
+            )
+        }
+        removeTemporaryDirectory()
+    }
+
+    deinit {
+        if temporaryDirectory != nil {
+            try? pool.close()
+            removeTemporaryDirectory()
+        }
+    }
+
+    private func removeTemporaryDirectory() {
+        guard let temporaryDirectory else { return }
+        try? FileManager.default.removeItem(at: temporaryDirectory)
+    }
+
+    // MARK: - Observing writes
+
+    /// Sets the function called after each committed write with the events it inserted.
+    ///
+    /// It is called once per committed transaction that inserted events (``append(_:)`` and
+    /// ``compact(conversationID:userRequestID:answer:)``; not ``claimRetry(conversationID:requestID:)``,
+    /// which only deletes), with those events in insertion order. Calls are serial and in commit
+    /// order: they run on the writer's queue right after the commit, before the writing method
+    /// returns. Deltas later compacted away were observed when they were appended. A failed write
+    /// is not observed.
+    ///
+    /// The observer must be quick and must not call the store (a write from it would deadlock the
+    /// writer; GRDB stops the process instead).
+    ///
+    /// - Parameter observer: The function, or `nil` to stop observing.
+    package func setWriteObserver(_ observer: (@Sendable ([StoredEvent]) -> Void)?) {
+        writeObserver.withLock { $0 = observer }
+    }
+
+    // MARK: - Writing
+
+    /// Appends one event at the end of its conversation.
+    ///
+    /// The event's `seq` is allocated in the writing transaction. A conversation's first event
+    /// gets 1.
+    ///
+    /// - Parameter event: The event; its `extra` must be a JSON object.
+    /// - Returns: The stored event, with its `seq` and `requestID`.
+    /// - Throws: ``EventStoreError``: ``EventStoreError/Code/duplicateRequestID`` when the
+    ///   conversation already has an event with this request id (detected by the unique index at
+    ///   insert time), ``EventStoreError/Code/duplicateEventID``, ``EventStoreError/Code/invalidEvent``
+    ///   when `extra` is not an object, ``EventStoreError/Code/databaseError``. A failed append
+    ///   writes nothing and consumes no `seq`.
+    package func append(_ event: NewEvent) throws -> StoredEvent {
+        try write("append an event to conversation '\(event.conversationID)'") { db in
+            let stored = try Self.insert(event, db)
+            return (stored, [stored])
+        }
+    }
+
+    /// Completes a turn: in one transaction, deletes its `assistant_delta` events and inserts its answer.
+    ///
+    /// The deleted events are the conversation's `meta` events whose `extra.kind` is
+    /// `assistant_delta` and whose `extra.user_request_id` is `userRequestID`. Their `seq`s are not
+    /// reused: the answer gets a new one.
+    ///
+    /// - Parameters:
+    ///   - conversationID: The conversation.
+    ///   - userRequestID: The request id of the turn's user message.
+    ///   - answer: The `assistant_message`, in the same conversation.
+    /// - Returns: The stored answer.
+    /// - Throws: ``EventStoreError``, with the codes of ``append(_:)``; also
+    ///   ``EventStoreError/Code/invalidEvent`` when `answer` names another conversation. When
+    ///   it throws, nothing changed: the deltas are still there.
+    package func compact(conversationID: String, userRequestID: String, answer: NewEvent) throws -> StoredEvent {
+        guard answer.conversationID == conversationID else {
+            throw EventStoreError(
+                code: .invalidEvent,
+                message: "the answer of request '\(userRequestID)' belongs to conversation "
+                    + "'\(answer.conversationID)', not '\(conversationID)'; compact it in its own conversation"
+            )
+        }
+        return try write("compact request '\(userRequestID)' of conversation '\(conversationID)'") { db in
+            try Self.deleteDeltas(conversationID: conversationID, userRequestID: userRequestID, db)
+            let stored = try Self.insert(answer, db)
+            return (stored, [stored])
+        }
+    }
+
+    /// Claims the retry of a request whose user message exists but has no answer.
+    ///
+    /// In one transaction, deletes what the failed run left behind: the request's `assistant_delta`
+    /// events (`extra.user_request_id == requestID`) and its `tool_result` events, those whose
+    /// `request_id` is `tool:{requestID}:{hop}:{i}`. The match is exact, so the tool results of a
+    /// request `r:1` are not taken for those of `r`. When the answer `assistant:{requestID}`
+    /// exists, nothing is deleted: those tool results belong to the answer.
+    ///
+    /// - Parameters:
+    ///   - conversationID: The conversation.
+    ///   - requestID: The request id of the user message.
+    /// - Returns: Whether the conversation has the `user_message` of `requestID`.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/databaseError``.
+    package func claimRetry(conversationID: String, requestID: String) throws -> Bool {
+        try write("claim the retry of request '\(requestID)' in conversation '\(conversationID)'") { db in
+            let hasUserMessage = try Self.exists(
+                conversationID: conversationID,
+                requestID: requestID,
+                type: "user_message",
+                db
+            )
+            let hasAnswer = try Self.exists(
+                conversationID: conversationID,
+                requestID: "assistant:\(requestID)",
+                type: "assistant_message",
+                db
+            )
+            if !hasAnswer {
+                try Self.deleteDeltas(conversationID: conversationID, userRequestID: requestID, db)
+                // `rest` is what follows `tool:{requestID}:`; it must be `{digits}:{digits}`:
+                // a digit first, a colon followed by a digit, nothing but digits and colons, one colon.
+                try db.execute(
+                    sql: """
+                        DELETE FROM chat_events
+                        WHERE conversation_id = ?1 AND type = 'tool_result'
+                          AND substr(request_id, 1, length(?2)) = ?2
+                          AND substr(request_id, length(?2) + 1) GLOB '[0-9]*:[0-9]*'
+                          AND substr(request_id, length(?2) + 1) NOT GLOB '*[^0-9:]*'
+                          AND substr(request_id, length(?2) + 1) NOT GLOB '*:*:*'
+                        """,
+                    arguments: [conversationID, "tool:\(requestID):"]
+                )
+            }
+            return (hasUserMessage, [])
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The event with this request id in the conversation, if any.
+    ///
+    /// - Parameters:
+    ///   - conversationID: The conversation.
+    ///   - requestID: A row's `request_id`, such as `r1` (the user message) or `assistant:r1`.
+    /// - Returns: The event, or `nil`.
+    /// - Throws: ``EventStoreError``.
+    package func event(conversationID: String, requestID: String) throws -> StoredEvent? {
+        try read("read request '\(requestID)' of conversation '\(conversationID)'") { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(StoredEvent.selection) FROM chat_events
+                    WHERE conversation_id = ? AND request_id = ?
+                    """,
+                arguments: [conversationID, requestID]
+            ).map(StoredEvent.init(row:))
+        }
+    }
+
+    /// The newest `limit` `user_message` and `assistant_message` events before `beforeSeq`, oldest first.
+    ///
+    /// This is the history sent to the LLM: `meta` and `tool_result` events are left out.
+    ///
+    /// - Parameters:
+    ///   - conversationID: The conversation.
+    ///   - beforeSeq: Only events with a smaller `seq`; pass the current user message's `seq`.
+    ///   - limit: The most events returned (`history_limit`); 0 or less returns none.
+    /// - Returns: The events in `seq` order.
+    /// - Throws: ``EventStoreError``.
+    package func history(conversationID: String, beforeSeq: Int64, limit: Int) throws -> [StoredEvent] {
+        guard limit > 0 else { return [] }
+        let newestFirst = try read("read the history of conversation '\(conversationID)'") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(StoredEvent.selection) FROM chat_events
+                    WHERE conversation_id = ? AND seq < ? AND type IN ('user_message', 'assistant_message')
+                    ORDER BY seq DESC
+                    LIMIT ?
+                    """,
+                arguments: [conversationID, beforeSeq, limit]
+            ).map(StoredEvent.init(row:))
+        }
+        return newestFirst.reversed()
+    }
+
+    /// All events of a conversation in `seq` order.
+    ///
+    /// - Parameter conversationID: The conversation.
+    /// - Returns: The events; empty for an unknown conversation.
+    /// - Throws: ``EventStoreError``.
+    package func events(conversationID: String) throws -> [StoredEvent] {
+        try read("read conversation '\(conversationID)'") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(StoredEvent.selection) FROM chat_events WHERE conversation_id = ? ORDER BY seq",
+                arguments: [conversationID]
+            ).map(StoredEvent.init(row:))
+        }
+    }
+
+    /// All events of the store: conversations in the order of their first committed write, each in `seq` order.
+    ///
+    /// - Returns: The events.
+    /// - Throws: ``EventStoreError``.
+    package func allEvents() throws -> [StoredEvent] {
+        try read("read all events") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(StoredEvent.selection) FROM chat_events
+                    JOIN chat_sequences USING (conversation_id)
+                    ORDER BY chat_sequences.ordinal, chat_events.seq
+                    """
+            ).map(StoredEvent.init(row:))
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer, then tells the observer.
+    ///
+    /// - Parameters:
+    ///   - operation: What the write does, for error messages (`append an event to …`).
+    ///   - body: The statements; returns the result and the events it inserted.
+    /// - Returns: The result of `body`, once committed.
+    /// - Throws: ``EventStoreError``: the one `body` threw, or ``EventStoreError/Code/databaseError``.
+    private func write<Result>(
+        _ operation: @autoclosure () -> String,
+        _ body: (Database) throws -> (result: Result, inserted: [StoredEvent])
+    ) throws -> Result {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var outcome: (result: Result, inserted: [StoredEvent])?
+                try db.inTransaction(.immediate) {
+                    outcome = try body(db)
+                    return .commit
+                }
+                guard let outcome else {
+                    throw EventStoreError(code: .databaseError, message: "the transaction ended without a result")
+                }
+                if !outcome.inserted.isEmpty, let observer = writeObserver.withLock({ $0 }) {
+                    observer(outcome.inserted)
+                }
+                return outcome.result
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot \(operation()): SQLite failed; nothing was written (see the cause)",
+                cause: error
+            )
+        }
+    }
+
+    /// Runs `body` on a reader connection, which sees the last committed state.
+    func read<Result>(
+        _ operation: @autoclosure () -> String,
+        _ body: (Database) throws -> Result
+    ) throws -> Result {
+        do {
+            return try pool.read(body)
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "cannot \(operation()): SQLite failed (see the cause)",
+                cause: error
+            )
+        }
+    }
+
+    /// Inserts one event with the next `seq` of its conversation; call inside a write transaction.
+    private static func insert(_ event: NewEvent, _ db: Database) throws -> StoredEvent {
+        guard case .object = event.extra else {
+            throw EventStoreError(
+                code: .invalidEvent,
+                message: "the extra of event '\(event.id)' must be a JSON object, not \(event.extra.compactJSON)"
+            )
+        }
+        // Takes the next seq; a new conversation's row also gets its first-write ordinal here.
+        // Rolled back with the rest of the transaction when the insert below fails.
+        let seq = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO chat_sequences (conversation_id, last_seq) VALUES (?, 1)
+                ON CONFLICT (conversation_id) DO UPDATE SET last_seq = last_seq + 1
+                RETURNING last_seq
+                """,
+            arguments: [event.conversationID]
+        )
+        guard let seq else {
+            throw EventStoreError(
+                code: .databaseError,
+                message: "SQLite returned no seq for conversation '\(event.conversationID)'"
+            )
+        }
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO chat_events (
+                        id, conversation_id, seq, type, role, content, tool_calls, tool_call_id, model,
+                        created_at, extra, request_id
+                    ) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    event.id, event.conversationID, seq, event.type, event.role, event.content, event.toolCallID,
+                    event.model, event.createdAt, event.extra.compactJSON, event.requestID,
+                ]
+            )
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            && (error.message ?? "").contains("chat_events.request_id")
+        {
+            throw EventStoreError(
+                code: .duplicateRequestID,
+                message: "conversation '\(event.conversationID)' already has an event with request id "
+                    + "'\(event.requestID ?? "")'; answer the duplicate from the stored events instead of writing again",
+                cause: error
+            )
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw EventStoreError(
+                code: .duplicateEventID,
+                message: "an event with id '\(event.id)' already exists; give every event a fresh id",
+                cause: error
+            )
+        }
+        return StoredEvent(event, seq: seq)
+    }
+
+    /// Deletes the `assistant_delta` events of one request; call inside a write transaction.
+    private static func deleteDeltas(conversationID: String, userRequestID: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM chat_events
+                WHERE conversation_id = ? AND type = 'meta'
+                  AND json_extract(extra, '$.kind') = 'assistant_delta'
+                  AND json_extract(extra, '$.user_request_id') = ?
+                """,
+            arguments: [conversationID, userRequestID]
+        )
+    }
+
+    private static func exists(
+        conversationID: String,
+        requestID: String,
+        type: String,
+        _ db: Database
+    ) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM chat_events WHERE conversation_id = ? AND request_id = ? AND type = ?)",
+            arguments: [conversationID, requestID, type]
+        ) ?? false
+    }
+}

@@ -1,0 +1,147 @@
+import GRDB
+
+/// A row of `chat_events`, as the ``EventStore`` wrote it.
+///
+/// Every column is present: ``role``, ``toolCallID``, ``model`` and ``requestID`` are `nil` where
+/// the row holds SQL `NULL`, and ``toolCalls`` is always `nil` in this version.
+package struct StoredEvent: Sendable, Hashable {
+    /// The event id, a UUID string.
+    package var id: String
+    /// The conversation the event belongs to.
+    package var conversationID: String
+    /// The position in the conversation: from 1, increasing in write order, never reused.
+    package var seq: Int64
+    /// `user_message`, `meta`, `tool_result` or `assistant_message`.
+    package var type: String
+    /// `user`, `tool`, `assistant`, or `nil` (a `meta` event).
+    package var role: String?
+    /// The text, verbatim.
+    package var content: String
+    /// Always `nil` in this version.
+    package var toolCalls: String?
+    /// The tool call a `tool_result` answers; `nil` elsewhere.
+    package var toolCallID: String?
+    /// The model of an `assistant_message`; `nil` elsewhere.
+    package var model: String?
+    /// ISO-8601 with milliseconds, UTC, e.g. `2026-01-01T00:00:00.250Z`.
+    package var createdAt: String
+    /// The event's metadata; always a JSON object, keys in the order they were written.
+    package var extra: JSONValue
+    /// `extra.request_id` when it is a string, else `nil`.
+    package var requestID: String?
+
+    /// Creates an event value, such as an expected row in a test.
+    ///
+    /// - Parameters:
+    ///   - id: The event id.
+    ///   - conversationID: The conversation.
+    ///   - seq: The position in the conversation.
+    ///   - type: The event type.
+    ///   - role: The role, if any.
+    ///   - content: The text.
+    ///   - toolCalls: Always `nil` in this version.
+    ///   - toolCallID: The tool call a `tool_result` answers.
+    ///   - model: The model of an `assistant_message`.
+    ///   - createdAt: The timestamp text.
+    ///   - extra: A JSON object; ``requestID`` is its `request_id` when that is a string.
+    package init(
+        id: String,
+        conversationID: String,
+        seq: Int64,
+        type: String,
+        role: String?,
+        content: String,
+        toolCalls: String? = nil,
+        toolCallID: String? = nil,
+        model: String? = nil,
+        createdAt: String,
+        extra: JSONValue
+    ) {
+        self.id = id
+        self.conversationID = conversationID
+        self.seq = seq
+        self.type = type
+        self.role = role
+        self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+        self.model = model
+        self.createdAt = createdAt
+        self.extra = extra
+        self.requestID = extra["request_id"]?.stringValue
+    }
+
+    /// The stored form of an event just written with `seq`.
+    init(_ event: NewEvent, seq: Int64) {
+        self.init(
+            id: event.id,
+            conversationID: event.conversationID,
+            seq: seq,
+            type: event.type,
+            role: event.role,
+            content: event.content,
+            toolCallID: event.toolCallID,
+            model: event.model,
+            createdAt: event.createdAt,
+            extra: event.extra
+        )
+    }
+}
+
+// MARK: - Reading rows
+
+extension StoredEvent {
+    /// The columns of `chat_events` in table order, for `SELECT`s that ``init(row:)`` reads.
+    static let selection = """
+        id, conversation_id, seq, type, role, content, tool_calls, tool_call_id, model, created_at, extra, request_id
+        """
+
+    /// Reads a row selected with ``selection``.
+    ///
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/corruptEvent`` when a value
+    ///   is missing or of the wrong type, or `extra` is not a JSON object.
+    init(row: Row) throws {
+        let id: String
+        let extraText: String
+        do {
+            id = try row.decode(String.self, forColumn: "id")
+            conversationID = try row.decode(String.self, forColumn: "conversation_id")
+            seq = try row.decode(Int64.self, forColumn: "seq")
+            type = try row.decode(String.self, forColumn: "type")
+            role = try row.decode(String?.self, forColumn: "role")
+            content = try row.decode(String.self, forColumn: "content")
+            toolCalls = try row.decode(String?.self, forColumn: "tool_calls")
+            toolCallID = try row.decode(String?.self, forColumn: "tool_call_id")
+            model = try row.decode(String?.self, forColumn: "model")
+            createdAt = try row.decode(String.self, forColumn: "created_at")
+            extraText = try row.decode(String.self, forColumn: "extra")
+            requestID = try row.decode(String?.self, forColumn: "request_id")
+        } catch {
+            throw EventStoreError(
+                code: .corruptEvent,
+                message: "a chat_events row has a missing or mistyped value; "
+                    + "the database was not written by EventStore, open a fresh file",
+                cause: error
+            )
+        }
+        self.id = id
+        let extra: JSONValue
+        do {
+            extra = try JSONValue(parsing: extraText)
+        } catch {
+            throw EventStoreError(
+                code: .corruptEvent,
+                message: "the extra of event '\(id)' is not JSON; the database was not written by EventStore",
+                cause: error
+            )
+        }
+        guard case .object = extra else {
+            throw EventStoreError(
+                code: .corruptEvent,
+                message: "the extra of event '\(id)' is JSON but not an object; "
+                    + "the database was not written by EventStore"
+            )
+        }
+        self.extra = extra
+    }
+}

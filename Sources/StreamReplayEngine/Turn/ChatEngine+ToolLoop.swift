@@ -1,0 +1,267 @@
+import Logging
+import OrderedCollections
+
+extension ChatEngine {
+    /// Runs the hops of a turn: request, stream, tools, follow-up, until the model stops, the hop
+    /// limit is reached or something fails; then finalises (compaction or the partial answer).
+    func runHops(
+        conversationID: String,
+        requestID: String,
+        userText: String,
+        history: [StoredEvent],
+        emit: @escaping @Sendable (ChatMessage) -> Void
+    ) async -> TurnOutcome {
+        var messages: [JSONValue] = []
+        if let systemPrompt = self.configuration.systemPrompt {
+            messages.append(["role": "system", "content": .string(systemPrompt)])
+        }
+        for event in history {
+            messages.append([
+                "role": .string(event.role ?? (event.type == "user_message" ? "user" : "assistant")),
+                "content": .string(event.content),
+            ])
+        }
+        messages.append(["role": "user", "content": .string(userText)])
+
+        var turn = TurnProgress()
+        var hop = 0
+        while true {
+            let context = HopContext(
+                conversationID: conversationID,
+                requestID: requestID,
+                hop: hop,
+                emit: emit,
+                writeDelta: { [self, hop] batch in
+                    try self.writeDelta(batch, conversationID: conversationID, requestID: requestID, hop: hop)
+                }
+            )
+            let result = await self.client.runHop(body: self.requestBody(messages: messages), context: context)
+            turn.text += result.text
+            if let usage = result.usage { turn.usages.append(usage) }
+            if let failure = result.failure {
+                let cancelled = failure.code == "cancelled" || Task.isCancelled
+                let final = cancelled ? TurnFailure.cancelled : failure
+                if !cancelled { emit(final.message(hop: hop)) }
+                return self.finalise(
+                    turn,
+                    failure: final,
+                    conversationID: conversationID,
+                    requestID: requestID,
+                    emit: emit
+                )
+            }
+            let calls = result.accumulator.toolCalls(requestID: requestID, hop: hop)
+            turn.finishReason = result.finishReason
+            turn.model = result.model
+            if calls.isEmpty {
+                return self.finalise(
+                    turn,
+                    failure: nil,
+                    conversationID: conversationID,
+                    requestID: requestID,
+                    emit: emit
+                )
+            }
+            if hop >= self.configuration.maxToolHops {
+                let warning = ChatMessage.toolLimit(max: self.configuration.maxToolHops, afterText: !turn.text.isEmpty)
+                emit(warning)
+                turn.text += warning.content
+                return self.finalise(
+                    turn,
+                    failure: nil,
+                    conversationID: conversationID,
+                    requestID: requestID,
+                    emit: emit
+                )
+            }
+            emit(.toolExecution(count: calls.count, hop: hop))
+            var toolMessages: [JSONValue] = []
+            for call in calls {
+                if Task.isCancelled {
+                    return self.finalise(
+                        turn,
+                        failure: .cancelled,
+                        conversationID: conversationID,
+                        requestID: requestID,
+                        emit: emit
+                    )
+                }
+                let (output, isError) = await self.execute(
+                    call,
+                    conversationID: conversationID,
+                    requestID: requestID,
+                    hop: hop
+                )
+                var extra: OrderedDictionary<String, JSONValue> = [
+                    "tool_call_id": .string(call.id),
+                    "request_id": .string("tool:\(requestID):\(hop):\(call.position)"),
+                ]
+                if isError { extra["is_error"] = true }
+                do {
+                    _ = try self.store.append(
+                        NewEvent(
+                            id: self.dependencies.ids.uuid(),
+                            conversationID: conversationID,
+                            type: "tool_result",
+                            role: "tool",
+                            content: output,
+                            toolCallID: call.id,
+                            createdAt: self.timestamp(),
+                            extra: .object(extra)
+                        )
+                    )
+                } catch {
+                    let failure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")
+                    emit(failure.message(hop: hop))
+                    return self.finalise(
+                        turn,
+                        failure: failure,
+                        conversationID: conversationID,
+                        requestID: requestID,
+                        emit: emit
+                    )
+                }
+                turn.ranTool = true
+                toolMessages.append(["role": "tool", "tool_call_id": .string(call.id), "content": .string(output)])
+            }
+            messages.append([
+                "role": "assistant", "content": .string(result.text), "tool_calls": .array(calls.map(\.followUpJSON)),
+            ])
+            messages.append(contentsOf: toolMessages)
+            hop += 1
+        }
+    }
+
+    /// Runs one call through the executor, unless its arguments are not a JSON object.
+    private func execute(
+        _ call: ToolCallAccumulator.ToolCall,
+        conversationID: String,
+        requestID: String,
+        hop: Int
+    ) async -> (String, Bool) {
+        if let invalid = call.invalidArgumentsResult {
+            return (invalid, true)
+        }
+        let invocation = ToolInvocation(
+            name: call.name,
+            id: call.id,
+            argumentsJSON: call.arguments.jsonObject?.compactJSON ?? "{}",
+            conversationID: conversationID,
+            requestID: requestID,
+            hop: hop
+        )
+        do {
+            return (try await self.tools.execute(invocation), false)
+        } catch {
+            return ("Tool execution failed: \(error)", true)
+        }
+    }
+
+    /// `{model, messages, stream: true, tools?}` plus the configured extra parameters.
+    func requestBody(messages: [JSONValue]) -> JSONValue {
+        var body: OrderedDictionary<String, JSONValue> = [
+            "model": .string(self.configuration.model),
+            "messages": .array(messages),
+            "stream": true,
+        ]
+        if !self.configuration.tools.isEmpty {
+            body["tools"] = .array(
+                self.configuration.tools.map { tool in
+                    var function: OrderedDictionary<String, JSONValue> = ["name": .string(tool.name)]
+                    if let description = tool.description { function["description"] = .string(description) }
+                    if let parameters = tool.parametersJSON, let schema = try? JSONValue(parsing: parameters) {
+                        function["parameters"] = schema
+                    }
+                    return ["type": "function", "function": .object(function)]
+                }
+            )
+        }
+        if let extra = self.configuration.extraParametersJSON,
+            case .object(let members)? = try? JSONValue(parsing: extra)
+        {
+            for (key, value) in members where body[key] == nil || key == "stream_options" {
+                body[key] = value
+            }
+        }
+        return .object(body)
+    }
+
+    /// Writes one delta batch as a `meta` / `assistant_delta` event.
+    func writeDelta(_ batch: String, conversationID: String, requestID: String, hop: Int) throws {
+        let epoch = self.dependencies.wallClock()
+        _ = try self.store.append(
+            NewEvent(
+                id: self.dependencies.ids.uuid(),
+                conversationID: conversationID,
+                type: "meta",
+                role: nil,
+                content: batch,
+                createdAt: Self.iso8601(milliseconds: epoch),
+                extra: [
+                    "kind": "assistant_delta", "user_request_id": .string(requestID), "hop_number": .int(Int64(hop)),
+                    "request_id": .string(
+                        "assistant_delta:\(requestID):\(hop):\(epoch):\(self.dependencies.ids.hex8())"
+                    ),
+                    "batched": true,
+                ]
+            )
+        )
+    }
+
+    /// Completes or fails the turn in the store; returns its outcome.
+    func finalise(
+        _ turn: TurnProgress,
+        failure: TurnFailure?,
+        conversationID: String,
+        requestID: String,
+        emit: @Sendable (ChatMessage) -> Void
+    ) -> TurnOutcome {
+        let outcome = TurnOutcome(text: turn.text, failure: failure)
+        if failure != nil, turn.text.isEmpty, !turn.ranTool {
+            return outcome  // nothing but the user message stays; a retry runs the turn again
+        }
+        var extra: OrderedDictionary<String, JSONValue> = [
+            "user_request_id": .string(requestID), "request_id": .string("assistant:\(requestID)"),
+        ]
+        if failure == nil, let finish = turn.finishReason { extra["finish_reason"] = .string(finish) }
+        if let usage = StreamChunk.Usage.sum(turn.usages) { extra["usage"] = usage.json }
+        if let failure {
+            extra["partial"] = true
+            extra["error"] = ["code": .string(failure.code), "message": .string(failure.message)]
+        }
+        let model = (turn.model?.isEmpty == false ? turn.model : nil) ?? self.configuration.model
+        do {
+            _ = try self.store.compact(
+                conversationID: conversationID,
+                userRequestID: requestID,
+                answer: NewEvent(
+                    id: self.dependencies.ids.uuid(),
+                    conversationID: conversationID,
+                    type: "assistant_message",
+                    role: "assistant",
+                    content: turn.text,
+                    model: model,
+                    createdAt: self.timestamp(),
+                    extra: .object(extra)
+                )
+            )
+        } catch {
+            self.logger.error("could not persist the answer", metadata: ["error": "\(error)"])
+            let storeFailure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")
+            if failure == nil { emit(storeFailure.message(hop: 0)) }
+            return TurnOutcome(text: turn.text, failure: failure ?? storeFailure)
+        }
+        return outcome
+    }
+}
+
+/// What a turn accumulated over its hops.
+struct TurnProgress: Sendable {
+    var text = ""
+    var ranTool = false
+    var usages: [StreamChunk.Usage] = []
+    /// The final hop's last non-null finish reason.
+    var finishReason: String?
+    /// The final hop's last non-empty model.
+    var model: String?
+}

@@ -1,1 +1,0 @@
-// The scenario runner lands with issue 4 ("Scenarios").

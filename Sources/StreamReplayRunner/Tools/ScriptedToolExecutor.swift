@@ -1,0 +1,68 @@
+import StreamReplayEngine
+import StreamReplayScenario
+import Synchronization
+
+/// Plays the scenario's `tools`: a fixed result, one result per call, or an error; records every
+/// call it receives. A scripted delay moves the virtual clock.
+final class ScriptedToolExecutor: ToolExecutor {
+    /// A call the executor received.
+    struct Call: Sendable, Hashable {
+        var name: String
+        var id: String
+        var argumentsJSON: String
+    }
+
+    /// The failure a scripted `error:` (or an exhausted `results:`) reports.
+    struct ScriptedFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private struct State {
+        var calls: [Call] = []
+        var used: [String: Int] = [:]
+        var problems: [String] = []
+    }
+
+    private let tools: [String: ToolScript]
+    private let clock: VirtualClock
+    private let state = Mutex(State())
+
+    init(tools: [ToolScript], clock: VirtualClock) {
+        self.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.clock = clock
+    }
+
+    /// Every call received, in order.
+    var calls: [Call] { self.state.withLock { $0.calls } }
+
+    /// Problems that fail the scenario (a `results:` list ran out).
+    var problems: [String] { self.state.withLock { $0.problems } }
+
+    func execute(_ call: ToolInvocation) async throws -> String {
+        let outcome = self.state.withLock { state -> Result<String, ScriptedFailure> in
+            state.calls.append(Call(name: call.name, id: call.id, argumentsJSON: call.argumentsJSON))
+            guard let tool = self.tools[call.name] else {
+                return .failure(ScriptedFailure(description: "unknown tool '\(call.name)'"))
+            }
+            let count = state.used[call.name, default: 0]
+            state.used[call.name] = count + 1
+            switch tool.behaviour {
+            case .result(let text):
+                return .success(text)
+            case .results(let texts):
+                guard count < texts.count else {
+                    let problem = "no scripted result left for '\(call.name)'"
+                    state.problems.append(problem)
+                    return .failure(ScriptedFailure(description: problem))
+                }
+                return .success(texts[count])
+            case .error(let text):
+                return .failure(ScriptedFailure(description: text))
+            }
+        }
+        if let delay = self.tools[call.name]?.delayMilliseconds, delay > 0 {
+            self.clock.advance(by: .milliseconds(delay))
+        }
+        return try outcome.get()
+    }
+}
