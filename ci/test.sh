@@ -27,4 +27,4 @@ swift test --skip-build
 
 echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"
-"$BIN" lint scenarios
+"$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json

@@ -22,3 +22,11 @@ enum Signals {
         return SIGINT
     }
 }
+
+extension Signals {
+    /// Exits with 130 on Ctrl-C (and 143 on SIGTERM) while a long command runs.
+    static func exitOnInterrupt() {
+        signal(SIGINT) { _ in _exit(130) }
+        signal(SIGTERM) { _ in _exit(143) }
+    }
+}

@@ -18,7 +18,8 @@ struct StreamReplayCommand: AsyncParsableCommand {
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
             """,
         version: "0.1.0",
-        subcommands: [Lint.self, Serve.self]
+        subcommands: [Run.self, Lint.self, List.self, Serve.self],
+        defaultSubcommand: nil
     )
 
     /// Misuse exits 2 (ArgumentParser alone would exit 64).

@@ -89,7 +89,9 @@ struct ScenarioLoaderTests {
                     )
                 )
         )
-        #expect(scenario.expect?["llm_requests"] == .int(2))
+        #expect(scenario.expect.llmRequests?.matches(.int(2)) == true)
+        #expect(scenario.expect.llmRequests?.matches(.int(3)) == false)
+        #expect(scenario.llm[0].request != nil)
     }
 
     @Test func defaultsFollowTheFormat() throws {

@@ -10,6 +10,8 @@ final class ScriptedToolExecutor: ToolExecutor {
         var name: String
         var id: String
         var argumentsJSON: String
+        var conversationID: String
+        var requestID: String
     }
 
     /// The failure a scripted `error:` (or an exhausted `results:`) reports.
@@ -40,7 +42,15 @@ final class ScriptedToolExecutor: ToolExecutor {
 
     func execute(_ call: ToolInvocation) async throws -> String {
         let outcome = self.state.withLock { state -> Result<String, ScriptedFailure> in
-            state.calls.append(Call(name: call.name, id: call.id, argumentsJSON: call.argumentsJSON))
+            state.calls.append(
+                Call(
+                    name: call.name,
+                    id: call.id,
+                    argumentsJSON: call.argumentsJSON,
+                    conversationID: call.conversationID,
+                    requestID: call.requestID
+                )
+            )
             guard let tool = self.tools[call.name] else {
                 return .failure(ScriptedFailure(description: "unknown tool '\(call.name)'"))
             }

@@ -4,7 +4,7 @@ extension ScenarioLoader {
     /// One item of `llm`.
     func answer(_ node: Node, reader: NodeReader) -> LLMAnswer? {
         guard let entries = reader.mapping(node, allowed: Self.answerKeys, what: "an 'llm' answer") else { return nil }
-        var request: ScenarioValue?
+        var request: Matcher?
         var frames: [Frame]?
         var stream = StreamAnswer(frames: [])
         var plain = PlainAnswer()
@@ -14,7 +14,7 @@ extension ScenarioLoader {
         for (key, keyNode, value) in entries {
             switch key {
             case "request":
-                request = reader.value(value)
+                request = reader.matcher(value)
             case "stream":
                 frames =
                     reader.sequence(value, what: "'stream' (a list of frames)")?.flatMap {

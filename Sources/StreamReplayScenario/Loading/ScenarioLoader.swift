@@ -126,6 +126,7 @@ public struct ScenarioLoader: Sendable {
         }
         var sawTurns = false
         var sawLLM = false
+        var errorKey: Node?
         for (key, _, value) in entries {
             switch key {
             case "name":
@@ -149,12 +150,19 @@ public struct ScenarioLoader: Sendable {
                         self.answer($0, reader: reader)
                     } ?? []
             case "expect":
-                if reader.mapping(value, allowed: Self.expectKeys, what: "'expect'") != nil {
-                    scenario.expect = reader.value(value)
+                scenario.expect = self.expectations(value, reader: reader)
+                if case .mapping(let mapping) = value {
+                    errorKey = mapping.first { $0.key.scalar?.string == "error" }?.key
                 }
             default:
                 break
             }
+        }
+        if let errorKey, scenario.turns.count > 1 {
+            reader.error(
+                "'expect.error' applies to a scenario with one turn; put it under the failing turn's own 'expect'",
+                at: errorKey
+            )
         }
         if self.options.requireTurns, !sawTurns {
             reader.error("missing key 'turns': what the user sends", at: root)
@@ -163,6 +171,40 @@ public struct ScenarioLoader: Sendable {
             reader.error("missing key 'llm': the fake LLM's answers", at: root)
         }
         return scenario
+    }
+
+    private func expectations(_ node: Node, reader: NodeReader) -> Expectations {
+        var expect = Expectations()
+        for (key, _, value) in reader.mapping(node, allowed: Self.expectKeys, what: "'expect'") ?? [] {
+            switch key {
+            case "messages": expect.messages = reader.matcher(value)
+            case "events": expect.events = reader.matcher(value)
+            case "writes": expect.writes = reader.matcher(value)
+            case "tool_calls": expect.toolCalls = reader.matcher(value)
+            case "llm_requests": expect.llmRequests = reader.matcher(value)
+            case "error": expect.error = reader.matcher(value)
+            case "invariants":
+                for (key, _, value) in reader.mapping(value, allowed: ["allow"], what: "'invariants'") ?? []
+                where key == "allow" {
+                    for item in reader.sequence(value, what: "'allow' (invariant names)") ?? [] {
+                        guard let name = reader.string(item, what: "an invariant name") else { continue }
+                        if Expectations.invariantNames.contains(name) {
+                            expect.allowedInvariants.append(name)
+                        } else {
+                            var message = "unknown invariant '\(name)'"
+                            if let suggestion = Suggestions.closest(to: name, in: Expectations.invariantNames) {
+                                message += " (did you mean '\(suggestion)'?)"
+                            } else {
+                                message += " (known: \(Expectations.invariantNames.joined(separator: ", ")))"
+                            }
+                            reader.error(message, at: item)
+                        }
+                    }
+                }
+            default: break
+            }
+        }
+        return expect
     }
 
     private func engine(_ node: Node, reader: NodeReader) -> EngineSettings {
@@ -293,8 +335,17 @@ public struct ScenarioLoader: Sendable {
                 case "concurrently":
                     turn.concurrently = reader.int(value, what: "'concurrently'", range: 1...10_000) ?? 1
                 case "expect":
-                    if reader.mapping(value, allowed: Self.turnExpectKeys, what: "a turn's 'expect'") != nil {
-                        turn.expect = reader.value(value)
+                    for (key, _, value) in reader.mapping(
+                        value,
+                        allowed: Self.turnExpectKeys,
+                        what: "a turn's 'expect'"
+                    ) ?? [] {
+                        switch key {
+                        case "messages": turn.expect.messages = reader.matcher(value)
+                        case "text": turn.expect.text = reader.matcher(value)
+                        case "error": turn.expect.error = reader.matcher(value)
+                        default: break
+                        }
                     }
                 default: break
                 }

@@ -8,13 +8,13 @@ public struct LLMAnswer: Sendable, Hashable {
         case plain(PlainAnswer)
     }
 
-    /// The `request` matcher as written, checked against the body the engine sent.
-    public var request: ScenarioValue?
+    /// The `request` matcher, checked against the body the engine sent.
+    public var request: Matcher?
     public var body: Body
     /// Where the entry starts in its file (1-based), for messages.
     public var line: Int
 
-    public init(request: ScenarioValue? = nil, body: Body, line: Int = 0) {
+    public init(request: Matcher? = nil, body: Body, line: Int = 0) {
         self.request = request
         self.body = body
         self.line = line

@@ -12,8 +12,8 @@ public struct Scenario: Sendable {
     public var turns: [Turn]
     /// The fake LLM's answers, one per chat-completions request, in order.
     public var llm: [LLMAnswer]
-    /// The `expect` section as written (its matchers are compiled by the runner).
-    public var expect: ScenarioValue?
+    /// The `expect` section.
+    public var expect: Expectations
 
     public init(
         file: String,
@@ -24,7 +24,7 @@ public struct Scenario: Sendable {
         tools: [ToolScript] = [],
         turns: [Turn] = [],
         llm: [LLMAnswer] = [],
-        expect: ScenarioValue? = nil
+        expect: Expectations = Expectations()
     ) {
         self.file = file
         self.name = name

@@ -5,15 +5,15 @@ public struct Turn: Sendable, Hashable {
     public var requestID: String
     /// How many copies start at once.
     public var concurrently: Int
-    /// The turn's own `expect`, as written.
-    public var expect: ScenarioValue?
+    /// The turn's own `expect`.
+    public var expect: TurnExpectations
 
     public init(
         user: String,
         conversation: String = "conv-1",
         requestID: String,
         concurrently: Int = 1,
-        expect: ScenarioValue? = nil
+        expect: TurnExpectations = TurnExpectations()
     ) {
         self.user = user
         self.conversation = conversation

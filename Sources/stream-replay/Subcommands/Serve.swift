@@ -50,12 +50,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level: Logger.Level = self.verbose ? .debug : .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LogSetup.bootstrapOnce(verbose: self.verbose)
         let loaded: Scenario
         do {
             loaded = try ScenarioLoader(options: .init(requireTurns: false, requireLLM: true)).load(file: self.scenario)

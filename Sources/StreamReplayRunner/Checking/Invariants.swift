@@ -1,0 +1,157 @@
+import StreamReplayEngine
+import StreamReplayFakeLLM
+import StreamReplayScenario
+
+/// The invariants of scenario-format.md, checked on every run unless a scenario allows them.
+enum Invariants {
+    /// Every broken invariant not in `allowed`, with its evidence.
+    static func check(_ observation: ScenarioObservation, allowed: Set<String>) -> [ScenarioFailure] {
+        var failures: [ScenarioFailure] = []
+        func fail(_ name: String, _ expected: String, _ actual: String, _ message: String) {
+            guard !allowed.contains(name) else { return }
+            failures.append(
+                ScenarioFailure(path: "invariant.\(name)", expected: expected, actual: actual, message: message)
+            )
+        }
+        let events = observation.events
+
+        // text-persisted
+        for turn in observation.turns where turn.thrown == nil {
+            guard
+                let answer = events.first(where: {
+                    $0.conversationID == turn.conversationID && $0.requestID == "assistant:\(turn.requestID)"
+                })
+            else { continue }
+            let texts = turn.messages.filter { $0.type == .text }
+            let cached = texts.contains { $0[metadata: "cached"] == .bool(true) }
+            let joined = texts.map(\.content).joined()
+            let failedWithoutKeeping =
+                turn.messages.last?.type == .error && !cached && joined.isEmpty && answer.content != ""
+            if failedWithoutKeeping { continue }  // a failed run that kept nothing; a later run wrote the answer
+            if joined != answer.content {
+                fail(
+                    "text-persisted",
+                    Self.quote(answer.content),
+                    Self.quote(joined),
+                    "turn \(turn.turnIndex + 1) (\(turn.requestID)) yielded text that differs from its stored assistant_message"
+                )
+            }
+        }
+
+        // tool-results-answered
+        for call in observation.toolCalls {
+            let results = events.filter {
+                $0.type == "tool_result" && $0.toolCallID == call.id && $0.conversationID == call.conversationID
+                    && ($0.requestID?.hasPrefix("tool:\(call.requestID):") ?? false)
+            }
+            if results.count != 1 {
+                fail(
+                    "tool-results-answered",
+                    "1 tool_result for \(call.id)",
+                    "\(results.count)",
+                    "tool call \(call.id) (\(call.name)) has \(results.count) tool_result events"
+                )
+            }
+        }
+
+        // seq-ordered
+        var lastSeq: [String: Int64] = [:]
+        for write in observation.writes {
+            if let last = lastSeq[write.conversationID], write.seq <= last {
+                fail(
+                    "seq-ordered",
+                    "seq > \(last)",
+                    "\(write.seq)",
+                    "conversation \(write.conversationID): a \(write.type) was written with seq \(write.seq) after seq \(last)"
+                )
+            }
+            lastSeq[write.conversationID] = max(write.seq, lastSeq[write.conversationID] ?? 0)
+        }
+
+        // no-delta-left
+        for answer in events where answer.type == "assistant_message" {
+            let rid = answer.extra["user_request_id"]?.stringValue
+            let left = events.filter {
+                $0.type == "meta" && $0.conversationID == answer.conversationID
+                    && $0.extra["kind"]?.stringValue == "assistant_delta"
+                    && $0.extra["user_request_id"]?.stringValue == rid
+            }
+            if !left.isEmpty {
+                fail(
+                    "no-delta-left",
+                    "no assistant_delta",
+                    "\(left.count) left",
+                    "turn \(rid ?? "?") completed but \(left.count) delta batch(es) remain"
+                )
+            }
+        }
+
+        // request-ids-unique
+        var seen: Set<[String]> = []
+        for event in events {
+            guard let rid = event.requestID else { continue }
+            if !seen.insert([event.conversationID, rid]).inserted {
+                fail(
+                    "request-ids-unique",
+                    "one event per request_id",
+                    rid,
+                    "conversation \(event.conversationID) has two events with request_id \(rid)"
+                )
+            }
+        }
+
+        // valid-conversation
+        for request in observation.requests {
+            if let rejection = request.rejection {
+                fail(
+                    "valid-conversation",
+                    "a valid chat-completions conversation",
+                    "HTTP 400",
+                    "request \(request.number) was refused as a provider would: \(rejection)"
+                )
+            }
+        }
+
+        // idempotent
+        for turn in observation.turns where turn.thrown == nil {
+            guard let range = turn.writeRange else { continue }
+            let written = observation.writes[range]
+            if turn.answeredBefore {
+                if !written.isEmpty {
+                    fail(
+                        "idempotent",
+                        "no event written",
+                        "\(written.count) written",
+                        "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but wrote events"
+                    )
+                }
+                if turn.messages.contains(where: { $0[metadata: "cached"] != .bool(true) }) {
+                    fail(
+                        "idempotent",
+                        "only cached messages",
+                        "a message without cached: true",
+                        "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but did not replay it"
+                    )
+                }
+            } else {
+                let userMessages = events.filter {
+                    $0.conversationID == turn.conversationID && $0.type == "user_message"
+                        && $0.requestID == turn.requestID
+                }
+                if userMessages.count > 1 {
+                    fail(
+                        "idempotent",
+                        "one user_message",
+                        "\(userMessages.count)",
+                        "request \(turn.requestID) has \(userMessages.count) user messages"
+                    )
+                }
+            }
+        }
+        return failures
+    }
+
+    static func quote(_ text: String) -> String {
+        ScenarioValue.string(text).jsonString
+    }
+}

@@ -1,0 +1,122 @@
+import StreamReplayEngine
+import StreamReplayFakeLLM
+import StreamReplayScenario
+
+/// Compares an observation with the scenario: the `llm` request matchers, each turn's `expect`,
+/// the top-level `expect`, the script's own rules, then every invariant.
+enum ScenarioChecks {
+    static func failures(of scenario: Scenario, in observation: ScenarioObservation) -> [ScenarioFailure] {
+        var failures: [ScenarioFailure] = []
+        func check(_ matcher: Matcher?, _ actual: ScenarioValue?, at path: String) {
+            guard let matcher, let mismatch = matcher.firstMismatch(in: actual, at: path) else { return }
+            failures.append(
+                ScenarioFailure(
+                    path: mismatch.path,
+                    expected: mismatch.expected,
+                    actual: mismatch.actual,
+                    message: mismatch.message
+                )
+            )
+        }
+
+        // What the engine sent.
+        for request in observation.requests {
+            guard let entry = request.entry, entry < scenario.llm.count else { continue }
+            check(scenario.llm[entry].request, request.body, at: "llm[\(entry)].request")
+        }
+
+        // Each turn's own expectations, for each copy.
+        for turn in observation.turns {
+            let expect = scenario.turns[turn.turnIndex].expect
+            let prefix = "turns[\(turn.turnIndex)]\(turn.copy > 0 ? "(copy \(turn.copy + 1))" : "").expect"
+            check(expect.messages, .array(turn.messages.map(ObservationValues.message)), at: "\(prefix).messages")
+            check(
+                expect.text,
+                .string(turn.messages.filter { $0.type == .text }.map(\.content).joined()),
+                at: "\(prefix).text"
+            )
+            check(expect.error, ObservationValues.error(of: turn), at: "\(prefix).error")
+        }
+
+        // The whole run.
+        let expect = scenario.expect
+        check(
+            expect.messages,
+            .array(observation.turns.flatMap(\.messages).map(ObservationValues.message)),
+            at: "expect.messages"
+        )
+        check(expect.events, .array(observation.events.map(ObservationValues.event)), at: "expect.events")
+        check(expect.writes, .array(observation.writes.map(ObservationValues.write)), at: "expect.writes")
+        check(expect.toolCalls, .array(observation.toolCalls.map(ObservationValues.toolCall)), at: "expect.tool_calls")
+        check(expect.llmRequests, .int(observation.requests.count), at: "expect.llm_requests")
+        if let error = expect.error {
+            check(error, observation.turns.first.flatMap(ObservationValues.error(of:)), at: "expect.error")
+        }
+
+        // A turn that failed unexpectedly.
+        let expectsErrorMessage = expect.error != nil || (expect.messages.map(Self.mentionsError) ?? false)
+        for turn in observation.turns {
+            let turnExpect = scenario.turns[turn.turnIndex].expect
+            let expected =
+                expectsErrorMessage || turnExpect.error != nil || (turnExpect.messages.map(Self.mentionsError) ?? false)
+            guard !expected, let error = ObservationValues.error(of: turn) else { continue }
+            failures.append(
+                ScenarioFailure(
+                    path: "turns[\(turn.turnIndex)]",
+                    expected: "the turn completes (or an 'error' expectation)",
+                    actual: error.jsonString,
+                    message: "turn \(turn.turnIndex + 1) (\(turn.requestID)) failed unexpectedly"
+                )
+            )
+        }
+
+        // The script's own rules.
+        for request in observation.requests
+        where request.entry == nil && request.rejection == nil && request.status == 500 {
+            failures.append(
+                ScenarioFailure(
+                    path: "llm",
+                    expected: "at most \(scenario.llm.count) request(s)",
+                    actual: "request \(request.number)",
+                    message:
+                        "the engine sent a request beyond the script (request \(request.number); the script has \(scenario.llm.count))"
+                )
+            )
+        }
+        if observation.unusedAnswers > 0 {
+            failures.append(
+                ScenarioFailure(
+                    path: "llm[\(scenario.llm.count - observation.unusedAnswers)]",
+                    expected: "every answer used",
+                    actual: "\(observation.unusedAnswers) unused",
+                    message: "\(observation.unusedAnswers) llm answer(s) were never requested"
+                )
+            )
+        }
+        for problem in observation.toolProblems {
+            failures.append(
+                ScenarioFailure(path: "tools", expected: "a scripted result", actual: "none left", message: problem)
+            )
+        }
+
+        failures += Invariants.check(observation, allowed: Set(expect.allowedInvariants))
+        return failures
+    }
+
+    /// Whether a messages matcher expects an `error` message somewhere (`type: error`).
+    static func mentionsError(_ matcher: Matcher) -> Bool {
+        switch matcher {
+        case .map(let entries), .exact(let entries):
+            return entries.contains { entry in
+                if entry.key == "type", case .scalar(.string("error"), _) = entry.matcher { return true }
+                return Self.mentionsError(entry.matcher)
+            }
+        case .list(let items), .containsItems(let items), .unordered(let items):
+            return items.contains(where: Self.mentionsError)
+        case .first(let inner), .last(let inner), .json(let inner), .literal(let inner):
+            return Self.mentionsError(inner)
+        default:
+            return false
+        }
+    }
+}

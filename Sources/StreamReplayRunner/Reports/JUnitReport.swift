@@ -1,0 +1,81 @@
+import StreamReplayScenario
+
+/// JUnit XML as GitHub Actions, GitLab and Jenkins read it: one `testsuite` per folder, one
+/// `testcase` per scenario (`classname` the folder, `name` the scenario's name), `failure` for
+/// fail, `error` for a wrong file, `skipped` for a skip; the diff goes in the failure body.
+public enum JUnitReport {
+    public static func xml(_ summary: RunSummary) -> String {
+        var folders: [String] = []
+        var byFolder: [String: [ScenarioResult]] = [:]
+        for result in summary.results {
+            if byFolder[result.folder] == nil { folders.append(result.folder) }
+            byFolder[result.folder, default: []].append(result)
+        }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml +=
+            "<testsuites name=\"stream-replay\" tests=\"\(summary.results.count)\" failures=\"\(summary.count(.fail))\""
+        xml +=
+            " errors=\"\(summary.count(.error))\" skipped=\"\(summary.count(.skipped))\" time=\"\(Self.seconds(summary.durationMilliseconds))\">\n"
+        for folder in folders {
+            let results = byFolder[folder] ?? []
+            let failures = results.filter { $0.verdict == .fail }.count
+            let errors = results.filter { $0.verdict == .error }.count
+            let skipped = results.filter { $0.verdict == .skipped }.count
+            let time = results.map(\.durationMilliseconds).reduce(0, +)
+            xml +=
+                "  <testsuite name=\"\(Self.escape(folder))\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
+            xml += " skipped=\"\(skipped)\" time=\"\(Self.seconds(time))\">\n"
+            for result in results {
+                xml += "    <testcase classname=\"\(Self.escape(folder))\" name=\"\(Self.escape(result.name))\""
+                xml += " file=\"\(Self.escape(result.file))\" time=\"\(Self.seconds(result.durationMilliseconds))\""
+                switch result.verdict {
+                case .pass:
+                    xml += "/>\n"
+                case .fail:
+                    let first = result.failures.first?.message ?? "failed"
+                    xml += ">\n      <failure message=\"\(Self.escape(first))\" type=\"scenario\">"
+                    xml += Self.escape(TextReport.failureBody(result)) + "</failure>\n    </testcase>\n"
+                case .error:
+                    let first = result.diagnostics.first?.headline ?? "invalid scenario file"
+                    xml += ">\n      <error message=\"\(Self.escape(first))\" type=\"invalid-scenario\">"
+                    xml +=
+                        Self.escape(result.diagnostics.map(\.description).joined(separator: "\n"))
+                        + "</error>\n    </testcase>\n"
+                case .skipped:
+                    xml += ">\n      <skipped/>\n    </testcase>\n"
+                }
+            }
+            xml += "  </testsuite>\n"
+        }
+        xml += "</testsuites>\n"
+        return xml
+    }
+
+    static func seconds(_ milliseconds: Int) -> String {
+        let whole = milliseconds / 1000
+        let fraction = milliseconds % 1000
+        return "\(whole).\(String(repeating: "0", count: 3 - String(fraction).count))\(fraction)"
+    }
+
+    /// XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD.
+    static func escape(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&apos;"
+            case "\n", "\t", "\r": output.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
+                    output += "\u{FFFD}"
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,60 @@
+import StreamReplayScenario
+
+/// The human report: a line per scenario (`✓`/`✗`, name, file, duration); for a failure, the first
+/// divergence first, then every other finding, then a transcript of the wire and the messages.
+public struct TextReport: Sendable {
+    /// Colour only on a TTY and never with `NO_COLOR`; the caller decides.
+    public var colour: Bool
+
+    public init(colour: Bool) {
+        self.colour = colour
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        self.colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// The line (and, for a failure or error, the details) of one scenario.
+    public func render(_ result: ScenarioResult) -> String {
+        let time = "\(result.durationMilliseconds) ms"
+        switch result.verdict {
+        case .pass:
+            return "\(self.paint("✓", "32")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
+        case .skipped:
+            return "\(self.paint("-", "33")) \(result.name)  \(self.paint("\(result.file) · skipped", "2"))"
+        case .error:
+            var text = "\(self.paint("!", "31")) \(result.name)  \(self.paint("\(result.file) · error", "2"))"
+            for diagnostic in result.diagnostics {
+                text += "\n" + Self.indent(diagnostic.description)
+            }
+            return text
+        case .fail:
+            var text = "\(self.paint("✗", "31")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
+            text += "\n" + Self.indent(Self.failureBody(result))
+            return text
+        }
+    }
+
+    /// The failure details: the first divergence, the others, then the transcript.
+    public static func failureBody(_ result: ScenarioResult) -> String {
+        var lines: [String] = []
+        for (number, failure) in result.failures.enumerated() {
+            lines.append(
+                number == 0
+                    ? "first divergence at \(failure.path): \(failure.message)"
+                    : "also at \(failure.path): \(failure.message)"
+            )
+            lines.append("  expected: \(failure.expected)")
+            lines.append("  actual:   \(failure.actual)")
+        }
+        if !result.transcript.isEmpty {
+            lines.append("transcript:")
+            lines.append(contentsOf: result.transcript.map { "  " + $0 })
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+    }
+}

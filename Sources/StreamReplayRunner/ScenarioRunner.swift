@@ -1,0 +1,213 @@
+import Foundation
+public import Logging
+import StreamReplayEngine
+import StreamReplayFakeLLM
+public import StreamReplayScenario
+
+/// Runs scenario files against the real engine, each with a fresh SQLite file, a fake LLM on an
+/// ephemeral port, scripted tools and virtual time, and gives a verdict per scenario.
+///
+/// ```swift
+/// let runner = ScenarioRunner(options: .init(jobs: 2))
+/// let files = try ScenarioDiscovery.files(in: ["scenarios"])
+/// let summary = await runner.run(files: files) { result in print(result.verdict, result.name) }
+/// print(summary.line)   // "42 passed, 0 failed"
+/// ```
+public struct ScenarioRunner: Sendable {
+    /// How to run.
+    public struct Options: Sendable {
+        /// Scenarios run at once (default: the number of cores); results are the same at any value.
+        public var jobs: Int
+        /// Run only scenarios that have one of these tags (all when empty).
+        public var tags: [String]
+        /// Run only scenarios whose name or file contains this text.
+        public var filter: String?
+        /// Stop starting scenarios after the first failure or error.
+        public var failFast: Bool
+        /// Run each scenario this many times; differing verdicts fail it.
+        public var repeatCount: Int
+        /// Real time one scenario may take before it fails (a safety net: scenario time is virtual).
+        public var timeout: Duration
+
+        public init(
+            jobs: Int? = nil,
+            tags: [String] = [],
+            filter: String? = nil,
+            failFast: Bool = false,
+            repeatCount: Int = 1,
+            timeout: Duration = .seconds(30)
+        ) {
+            self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            self.tags = tags
+            self.filter = filter
+            self.failFast = failFast
+            self.repeatCount = max(1, repeatCount)
+            self.timeout = timeout
+        }
+    }
+
+    public var options: Options
+    public var logger: Logger
+
+    public init(options: Options = Options(), logger: Logger = Logger(label: "stream-replay.runner")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs `files` (in this order), calling `report` with each result in that same order as
+    /// soon as it and every result before it are known.
+    public func run(
+        files: [String],
+        report: @escaping @Sendable (ScenarioResult) -> Void = { _ in }
+    ) async -> RunSummary {
+        let start = ContinuousClock.now
+        let loaded = files.map { file -> Loaded in
+            do throws(ScenarioError) {
+                return .scenario(try ScenarioLoader().load(file: file))
+            } catch {
+                return .wrong(file: file, error: error)
+            }
+        }
+        let selected = loaded.filter(self.isSelected)
+        var results: [ScenarioResult?] = Array(repeating: nil, count: selected.count)
+        var reported = 0
+        var stop = false
+        await withTaskGroup(of: (Int, ScenarioResult).self) { group in
+            var next = 0
+            var running = 0
+            while next < selected.count || running > 0 {
+                while !stop, running < self.options.jobs, next < selected.count {
+                    let index = next
+                    let item = selected[index]
+                    group.addTask { (index, await self.result(of: item)) }
+                    next += 1
+                    running += 1
+                }
+                guard let (index, result) = await group.next() else { break }
+                running -= 1
+                results[index] = result
+                if self.options.failFast, result.verdict == .fail || result.verdict == .error {
+                    stop = true
+                }
+                while reported < results.count, let ready = results[reported] {
+                    report(ready)
+                    reported += 1
+                }
+                if stop, running == 0 { break }
+            }
+        }
+        let milliseconds = Self.milliseconds(start.duration(to: .now))
+        return RunSummary(results: results.compactMap { $0 }, durationMilliseconds: milliseconds)
+    }
+
+    enum Loaded: Sendable {
+        case scenario(Scenario)
+        case wrong(file: String, error: ScenarioError)
+    }
+
+    private func isSelected(_ loaded: Loaded) -> Bool {
+        guard case .scenario(let scenario) = loaded else { return true }
+        if !self.options.tags.isEmpty, !scenario.tags.contains(where: self.options.tags.contains) { return false }
+        if let filter = self.options.filter, !filter.isEmpty,
+            !scenario.name.localizedCaseInsensitiveContains(filter),
+            !scenario.file.localizedCaseInsensitiveContains(filter)
+        {
+            return false
+        }
+        return true
+    }
+
+    private func result(of loaded: Loaded) async -> ScenarioResult {
+        switch loaded {
+        case .wrong(let file, let error):
+            let diagnostics =
+                error.diagnostics.isEmpty
+                ? [Diagnostic(file: file, line: 1, column: 1, message: error.message)] : error.diagnostics
+            return ScenarioResult(file: file, name: file, verdict: .error, diagnostics: diagnostics)
+        case .scenario(let scenario):
+            var first = await self.runOnce(scenario)
+            guard self.options.repeatCount > 1 else { return first }
+            var passes = first.verdict == .pass ? 1 : 0
+            var totalTime = first.durationMilliseconds
+            for _ in 1..<self.options.repeatCount {
+                let again = await self.runOnce(scenario)
+                totalTime += again.durationMilliseconds
+                if again.verdict == .pass { passes += 1 }
+                if first.verdict == .pass, again.verdict != .pass { first = again }
+            }
+            first.durationMilliseconds = totalTime
+            if passes != 0, passes != self.options.repeatCount {
+                first.verdict = .fail
+                first.failures.insert(
+                    ScenarioFailure(
+                        path: "repeat",
+                        expected: "\(self.options.repeatCount) identical verdicts",
+                        actual: "pass in \(passes) of \(self.options.repeatCount) runs",
+                        message:
+                            "the verdict is not deterministic: pass in \(passes) of \(self.options.repeatCount) runs"
+                    ),
+                    at: 0
+                )
+            }
+            return first
+        }
+    }
+
+    /// Runs a loaded scenario once.
+    public func runOnce(_ scenario: Scenario) async -> ScenarioResult {
+        let start = ContinuousClock.now
+        var result = ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .pass)
+        let execution = ScenarioExecution(scenario: scenario, logger: self.logger)
+        let timeout = self.options.timeout
+        let outcome: Result<ScenarioObservation, any Error>? = await withTaskGroup(
+            of: Result<ScenarioObservation, any Error>?.self
+        ) { group in
+            group.addTask {
+                do {
+                    return .success(try await execution.run())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .success(let observation):
+            result.failures = ScenarioChecks.failures(of: scenario, in: observation)
+            result.transcript = Transcript.lines(scenario: scenario, observation: observation)
+            result.verdict = result.failures.isEmpty ? .pass : .fail
+        case .failure(let error):
+            result.verdict = .fail
+            result.failures = [
+                ScenarioFailure(
+                    path: "run",
+                    expected: "the scenario runs",
+                    actual: "\(error)",
+                    message: "the run failed: \(error)"
+                )
+            ]
+        case nil:
+            result.verdict = .fail
+            result.failures = [
+                ScenarioFailure(
+                    path: "run",
+                    expected: "the run ends within \(timeout)",
+                    actual: "still running",
+                    message: "the scenario did not finish within \(timeout) of real time (the engine or the fake hung)"
+                )
+            ]
+        }
+        result.durationMilliseconds = Self.milliseconds(start.duration(to: .now))
+        return result
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

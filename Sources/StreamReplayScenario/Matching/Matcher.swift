@@ -1,0 +1,175 @@
+/// What a value must look like: one matcher of the scenario format, compiled from `request` or
+/// from anything under `expect`.
+///
+/// A matcher is checked against an actual value with ``firstMismatch(in:at:)``, which returns the
+/// first divergence in document order, or with ``matches(_:)``. The actual value is a
+/// `ScenarioValue?`: `nil` stands for a key that is not there.
+///
+/// ```swift
+/// let matcher = try Matcher(compiling: .object([.init("role", .string("user"))]))
+/// let actual: ScenarioValue = .object([.init("role", .string("tool")), .init("content", .string("x"))])
+/// if let mismatch = matcher.firstMismatch(in: actual, at: "request.messages[1]") {
+///     print(mismatch)
+///     // request.messages[1].role: expected "user", found "tool"
+///     //   expected: "user"
+///     //   actual:   "tool"
+/// }
+/// ```
+///
+/// The rules, from `scenario-format.md`:
+/// - a scalar matches an equal value; numbers compare by value (`1` matches `1.0`); a scalar
+///   written without quotes also matches a string equal to its text as written (`21` matches
+///   `"21"`, `true` matches `"true"`), but a quoted scalar is a string and matches only that
+///   string (`'21'` does not match the number `21`); `null` matches only null;
+/// - a map matches a map that has at least its keys, each matching; `key: null` needs the key
+///   present with null;
+/// - a list matches a list of the same length, item by item;
+/// - the operators (`$regex`, `$contains`, …) are the cases below.
+public indirect enum Matcher: Sendable, Hashable {
+    /// A plain scalar: matches an equal value, numbers by value.
+    ///
+    /// `asWritten` is the text of a scalar written without quotes whose value is not a string
+    /// (`21`, `1.50`, `true`); the matcher then also matches a string equal to that text. It is
+    /// `nil` for strings, for quoted scalars, for `null`, and for matchers built from values.
+    case scalar(ScenarioValue, asWritten: String?)
+    /// A map: the actual map has at least these keys, each matching (other keys are allowed).
+    case map([Entry])
+    /// A list: the actual list has the same length, item `i` matching matcher `i`.
+    case list([Matcher])
+    /// `$regex: RE`: a string the regular expression (Swift `Regex` syntax) matches somewhere.
+    case regex(String)
+    /// `$contains: TEXT`: a string that contains TEXT.
+    case contains(String)
+    /// `$any: true`: any value that is present, null included.
+    case any
+    /// `$absent: true`: a key that is not there.
+    case absent
+    /// `$json: M`: a string that parses as JSON whose value matches M.
+    case json(Matcher)
+    /// `$exact: MAP`: a map with exactly these keys, each matching (only this level is exact).
+    case exact([Entry])
+    /// `$contains_items: [M, ...]`: a list in which these match distinct items, in this order;
+    /// other items may stand between.
+    case containsItems([Matcher])
+    /// `$unordered: [M, ...]`: a list of the same length whose items match these in some
+    /// one-to-one assignment.
+    case unordered([Matcher])
+    /// `$length: N`: a list of N items, or a string of N Unicode scalars.
+    case length(Int)
+    /// `$first: M`: a non-empty list whose first item matches M.
+    case first(Matcher)
+    /// `$last: M`: a non-empty list whose last item matches M.
+    case last(Matcher)
+    /// `$not: M`: anything M does not match (an absent key included, unless M is `$absent`).
+    case not(Matcher)
+    /// `$literal: V`: V read as data: keys starting with `$` are plain keys, not operators.
+    ///
+    /// The wrapped matcher holds only ``scalar(_:asWritten:)``, ``map(_:)`` and ``list(_:)``, and
+    /// follows their rules (a map inside still matches a map with at least its keys).
+    case literal(Matcher)
+
+    /// One key of a map matcher and what its value must match.
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var matcher: Matcher
+
+        public init(_ key: String, _ matcher: Matcher) {
+            self.key = key
+            self.matcher = matcher
+        }
+    }
+
+    /// Every operator of the format, as written in a scenario.
+    public static let operatorNames = [
+        "$regex", "$contains", "$any", "$absent", "$json", "$exact", "$contains_items", "$unordered", "$length",
+        "$first", "$last", "$not", "$literal",
+    ]
+
+    /// A plain value matcher for `value`, taken as data: strings, numbers and booleans match by
+    /// value, maps as subsets, lists in order; keys starting with `$` are plain keys.
+    ///
+    /// Unlike ``init(compiling:)`` this never fails, and never reads operators.
+    public init(literal value: ScenarioValue) {
+        switch value {
+        case .array(let items):
+            self = .list(items.map { Matcher(literal: $0) })
+        case .object(let members):
+            self = .map(members.map { Entry($0.key, Matcher(literal: $0.value)) })
+        default:
+            self = .scalar(value, asWritten: nil)
+        }
+    }
+}
+
+extension Matcher: CustomStringConvertible {
+    /// The matcher as it would be written, in JSON-like form: `"abc"`, `21`,
+    /// `{"role": "user", "content": {"$regex": "^x"}}`.
+    public var description: String {
+        var output = ""
+        self.render(into: &output)
+        return output
+    }
+
+    private func render(into output: inout String) {
+        switch self {
+        case .scalar(let value, _):
+            value.writeJSON(into: &output)
+        case .map(let entries):
+            Self.render(entries, into: &output)
+        case .list(let items):
+            Self.render(items, into: &output)
+        case .regex(let pattern):
+            Self.renderOperator("$regex", into: &output) { ScenarioValue.writeJSONString(pattern, into: &$0) }
+        case .contains(let text):
+            Self.renderOperator("$contains", into: &output) { ScenarioValue.writeJSONString(text, into: &$0) }
+        case .any:
+            Self.renderOperator("$any", into: &output) { $0 += "true" }
+        case .absent:
+            Self.renderOperator("$absent", into: &output) { $0 += "true" }
+        case .json(let inner):
+            Self.renderOperator("$json", into: &output) { inner.render(into: &$0) }
+        case .exact(let entries):
+            Self.renderOperator("$exact", into: &output) { Self.render(entries, into: &$0) }
+        case .containsItems(let items):
+            Self.renderOperator("$contains_items", into: &output) { Self.render(items, into: &$0) }
+        case .unordered(let items):
+            Self.renderOperator("$unordered", into: &output) { Self.render(items, into: &$0) }
+        case .length(let count):
+            Self.renderOperator("$length", into: &output) { $0 += String(count) }
+        case .first(let inner):
+            Self.renderOperator("$first", into: &output) { inner.render(into: &$0) }
+        case .last(let inner):
+            Self.renderOperator("$last", into: &output) { inner.render(into: &$0) }
+        case .not(let inner):
+            Self.renderOperator("$not", into: &output) { inner.render(into: &$0) }
+        case .literal(let inner):
+            Self.renderOperator("$literal", into: &output) { inner.render(into: &$0) }
+        }
+    }
+
+    private static func renderOperator(_ name: String, into output: inout String, operand: (inout String) -> Void) {
+        output += "{\"\(name)\": "
+        operand(&output)
+        output += "}"
+    }
+
+    private static func render(_ entries: [Entry], into output: inout String) {
+        output += "{"
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { output += ", " }
+            ScenarioValue.writeJSONString(entry.key, into: &output)
+            output += ": "
+            entry.matcher.render(into: &output)
+        }
+        output += "}"
+    }
+
+    private static func render(_ items: [Matcher], into output: inout String) {
+        output += "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { output += ", " }
+            item.render(into: &output)
+        }
+        output += "]"
+    }
+}
