@@ -129,11 +129,15 @@ struct ChatCompletionsClient: Sendable {
                 case .read(var reader):
                     group.cancelAll()
                     if timedOut {
-                        reader.end(interruption: nil)
-                        if reader.result.failure?.code == "stream_interrupted" || reader.result.failure == .cancelled {
-                            var result = reader
-                            result.replaceFailure(with: .idleTimeout(idleTimeout))
-                            return result
+                        // No byte for idle_timeout: complete when a finish_reason (or [DONE]) was
+                        // seen, else idle_timeout. A failure found in the stream itself stays.
+                        let failure = reader.result.failure
+                        if failure == nil || failure == .cancelled || failure?.code == "stream_interrupted" {
+                            if reader.result.sawFinish || reader.result.sawDone {
+                                reader.clearFailure()
+                            } else {
+                                reader.replaceFailure(with: .idleTimeout(idleTimeout))
+                            }
                         }
                     }
                     return reader

@@ -138,29 +138,37 @@ extension FakeLLMServer {
             ).get()
             var writes = 0
             var bytes = 0
-            for step in plan.steps {
-                switch step {
-                case .write(let buffer):
-                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
-                    writes += 1
-                    bytes += buffer.readableBytes
-                case .pause(let milliseconds):
-                    try await self.pacer.pause(
-                        milliseconds: milliseconds,
-                        context: PacerContext(
+            var disconnected = false
+            do {
+                for step in plan.steps {
+                    switch step {
+                    case .write(let buffer):
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                        writes += 1
+                        bytes += buffer.readableBytes
+                    case .pause(let milliseconds):
+                        let context = PacerContext(
                             requestNumber: number,
                             responseID: FakeLLMServer.responseID(number: number),
                             bytesWritten: bytes
                         )
-                    )
-                case .disconnect:
-                    await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: true)
-                    try? await channel.close()
-                    return false
+                        try await self.pacer.pause(milliseconds: milliseconds, context: context)
+                    case .disconnect:
+                        disconnected = true
+                    }
+                    if disconnected { break }
                 }
+            } catch {
+                // The client went away (or the pacer ended the answer): keep what was sent.
+                await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)
+                throw error
+            }
+            await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: disconnected)
+            if disconnected {
+                try? await channel.close()
+                return false
             }
             try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
-            await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)
             return true
         }
     }
