@@ -98,6 +98,9 @@ let package = Package(
             dependencies: [
                 "StreamReplayEngine",
                 "StreamReplayTestSupport",
+                // Test-only: end-to-end tests run the engine against the fake over real HTTP.
+                "StreamReplayFakeLLM",
+                "StreamReplayScenario",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),

@@ -1,6 +1,9 @@
 import Synchronization
 
-/// A clock whose time moves only when told to: scenario time. It starts at 0.
+/// A clock whose time moves only when told to. It starts at 0.
+///
+/// The scenario runner uses it for scenario time; embedders use it to test their own backends
+/// deterministically: pass it in ``ChatEngineDependencies`` and move time with ``advance(by:)``.
 ///
 /// Sleepers wait until ``advance(by:)`` moves `now` past their deadline; they wake in deadline
 /// order (ties in the order they went to sleep). A cancelled sleeper wakes at once and throws.
