@@ -120,8 +120,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "StreamReplayRunnerTests",
+            dependencies: ["StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayTestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
             name: "StreamReplayCLITests",
-            dependencies: ["stream-replay", "StreamReplayFakeLLM", "StreamReplayScenario", "StreamReplayTestSupport"]
+            dependencies: ["stream-replay", "StreamReplayFakeLLM", "StreamReplayScenario", "StreamReplayTestSupport"],
+            exclude: ["Snapshots"]
         ),
     ]
 )

@@ -1,8 +1,9 @@
 import Foundation
-import StreamReplayEngine
 import StreamReplayFakeLLM
 import StreamReplayScenario
 import Testing
+
+@testable import StreamReplayEngine
 
 /// The engine against the fake over real HTTP: one test per line of the contract's message
 /// table and per error code, asserting the messages yielded and the rows in SQLite.
@@ -275,5 +276,19 @@ import Testing
         let (messages, rows) = try await harness.turn()
         #expect(messages.count == 10_000)
         #expect(rows.last?.content == text)
+    }
+}
+
+struct TimestampTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (Int64(1_767_225_600_100), "2026-01-01T00:00:00.100Z"),
+        (Int64(1_767_225_600_999), "2026-01-01T00:00:00.999Z"),
+        (Int64(951_782_400_000), "2000-02-29T00:00:00.000Z"),
+        (Int64(4_102_444_799_001), "2099-12-31T23:59:59.001Z"),
+        (Int64(-1), "1969-12-31T23:59:59.999Z"),
+    ])
+    func createdAtIsExactToTheMillisecond(milliseconds: Int64, text: String) {
+        #expect(ChatEngine.iso8601(milliseconds: milliseconds) == text)
     }
 }

@@ -29,6 +29,8 @@ enum ObservationValues {
             .init("tool_call_id", event.toolCallID.map { .string($0) } ?? .null),
             .init("model", event.model.map { .string($0) } ?? .null),
             .init("extra", self.json(event.extra)),
+            .init("created_at", .string(event.createdAt)),
+            .init("id", .string(event.id)),
         ])
     }
 
@@ -40,6 +42,7 @@ enum ObservationValues {
             .init("role", event.role.map { .string($0) } ?? .null),
             .init("content", .string(event.content)),
             .init("extra", self.json(event.extra)),
+            .init("created_at", .string(event.createdAt)),
         ])
     }
 

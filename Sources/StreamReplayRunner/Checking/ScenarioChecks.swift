@@ -9,12 +9,18 @@ enum ScenarioChecks {
         var failures: [ScenarioFailure] = []
         func check(_ matcher: Matcher?, _ actual: ScenarioValue?, at path: String) {
             guard let matcher, let mismatch = matcher.firstMismatch(in: actual, at: path) else { return }
+            let section = ScenarioFailure.Section(
+                path: path,
+                expected: Self.lines(of: matcher),
+                actual: Self.lines(of: actual)
+            )
             failures.append(
                 ScenarioFailure(
                     path: mismatch.path,
                     expected: mismatch.expected,
                     actual: mismatch.actual,
-                    message: mismatch.message
+                    message: mismatch.message,
+                    section: section
                 )
             )
         }
@@ -101,6 +107,19 @@ enum ScenarioChecks {
 
         failures += Invariants.check(observation, allowed: Set(expect.allowedInvariants))
         return failures
+    }
+
+    /// A matcher as lines: one per item of a list.
+    static func lines(of matcher: Matcher) -> [String] {
+        if case .list(let items) = matcher { return items.isEmpty ? ["[]"] : items.map(\.description) }
+        return [matcher.description]
+    }
+
+    /// A value as lines: one per item of a list.
+    static func lines(of value: ScenarioValue?) -> [String] {
+        guard let value else { return ["<absent>"] }
+        if case .array(let items) = value { return items.isEmpty ? ["[]"] : items.map(\.jsonString) }
+        return [value.jsonString]
     }
 
     /// Whether a messages matcher expects an `error` message somewhere (`type: error`).

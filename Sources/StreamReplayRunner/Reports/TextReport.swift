@@ -46,6 +46,12 @@ public struct TextReport: Sendable {
             )
             lines.append("  expected: \(failure.expected)")
             lines.append("  actual:   \(failure.actual)")
+            if number == 0, let section = failure.section, section.expected.count + section.actual.count > 2 {
+                lines.append("\(section.path), expected:")
+                lines.append(contentsOf: section.expected.map { "  " + $0 })
+                lines.append("\(section.path), actual:")
+                lines.append(contentsOf: section.actual.map { "  " + $0 })
+            }
         }
         if !result.transcript.isEmpty {
             lines.append("transcript:")

@@ -14,10 +14,10 @@ struct Run: AsyncParsableCommand {
             machine load or --jobs.
 
             Examples:
-              stream-replay run                                   # everything under scenarios/
+              stream-replay run                          # all of scenarios/
               stream-replay run scenarios/tool-calls --jobs 1
               stream-replay run --tag idempotency --junit report.xml --json report.json
-              stream-replay run scenarios --repeat 100            # determinism soak
+              stream-replay run scenarios --repeat 100   # determinism soak
 
             The last line is `N passed, N failed` (plus errored/skipped when not zero).
             Exit codes: 0 all pass, 1 some fail, 2 a file is wrong or misuse, 130 interrupted.

@@ -1,0 +1,93 @@
+import Foundation
+import StreamReplayTestSupport
+import Testing
+
+@Suite(.serialized)
+struct RunCommandTests {
+    private func folder(_ files: [String: String]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sr-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, yaml) in files {
+            try yaml.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return directory.path
+    }
+
+    static let passing =
+        "name: passes\nturns: [ { user: hi } ]\nllm: [ { stream: [ { text: Hello }, { finish: stop } ] } ]\n"
+    static let failing = """
+        name: fails
+        turns: [ { user: hi } ]
+        llm: [ { stream: [ { text: Hello }, { finish: stop } ] } ]
+        expect:
+          messages: [ { type: text, content: Goodbye } ]
+        """
+
+    @Test func allPassExits0WithTheSummaryLineLast() throws {
+        let dir = try folder(["a.yaml": Self.passing])
+        let result = try CLIProcess.run(["run", dir])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.hasPrefix("✓ passes  \(dir)/a.yaml · "))
+        #expect(result.stdout.hasSuffix("\n1 passed, 0 failed\n"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+    }
+
+    @Test func aFailureExits1AndWritesReports() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
+        let junit = dir + "/out/report.xml"
+        let json = dir + "/out/report.json"
+        let result = try CLIProcess.run(["run", dir, "--junit", junit, "--json", json, "--jobs", "1"])
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("✗ fails  \(dir)/b.yaml"))
+        #expect(result.stdout.contains("first divergence at expect.messages[0].content"))
+        #expect(result.stdout.hasSuffix("1 passed, 1 failed\n"))
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<testcase classname=\"\(dir)\" name=\"fails\""))
+        #expect(xml.contains("<failure message="))
+        let report = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(report.contains(#""summary":{"passed":1,"failed":1,"errored":0,"skipped":0"#))
+    }
+
+    @Test func aWrongFileExits2WithFileLineColumn() throws {
+        let dir = try folder([
+            "a.yaml": Self.passing, "c.yaml": "turns: [ { user: hi } ]\nllm: []\nexpect: { mesages: [] }\n",
+        ])
+        let result = try CLIProcess.run(["run", dir])
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stdout.contains(
+                "\(dir)/c.yaml:3:11: error: unknown key 'mesages' in 'expect' (did you mean 'messages'?)"
+            )
+        )
+        #expect(result.stdout.hasSuffix("1 passed, 0 failed, 1 errored\n"))
+    }
+
+    @Test func missingPathExits2() throws {
+        let result = try CLIProcess.run(["run", "/nonexistent/scenarios"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("/nonexistent/scenarios: error: no such file or folder"))
+    }
+
+    @Test func badOptionExits2() throws {
+        let result = try CLIProcess.run(["run", "--jobs", "0"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("--jobs must be at least 1"))
+    }
+
+    @Test func listShowsFileNameAndTags() throws {
+        let dir = try folder([
+            "a.yaml": "name: alpha\ntags: [x, y]\n" + Self.passing.replacingOccurrences(of: "name: passes\n", with: "")
+        ])
+        let result = try CLIProcess.run(["list", dir])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "\(dir)/a.yaml  alpha  [x, y]\n")
+    }
+
+    @Test(arguments: ["run", "serve", "lint", "list"])
+    func helpTeachesEachCommand(command: String) throws {
+        let result = try CLIProcess.run([command, "--help"])
+        #expect(result.exitCode == 0)
+        let mismatch = Snapshot.mismatch(result.stdout, named: "help-\(command).txt", testFile: #filePath)
+        #expect(mismatch == nil, "\(mismatch ?? "")")
+    }
+}
