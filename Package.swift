@@ -121,7 +121,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamReplayRunnerTests",
-            dependencies: ["StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayTestSupport"],
+            dependencies: [
+                "StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayTestSupport",
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(
