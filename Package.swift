@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "StreamReplayRunnerTests",
             dependencies: [
-                "StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayTestSupport",
+                "StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayFakeLLM",
+                "StreamReplayTestSupport",
             ],
             exclude: ["Snapshots"]
         ),

@@ -42,7 +42,7 @@ enum Invariants {
         for call in observation.toolCalls {
             let results = events.filter {
                 $0.type == "tool_result" && $0.toolCallID == call.id && $0.conversationID == call.conversationID
-                    && ($0.requestID?.hasPrefix("tool:\(call.requestID):") ?? false)
+                    && ($0.requestID?.hasPrefix("tool:\(call.requestID):\(call.hop):") ?? false)
             }
             if results.count != 1 {
                 fail(

@@ -12,6 +12,7 @@ final class ScriptedToolExecutor: ToolExecutor {
         var argumentsJSON: String
         var conversationID: String
         var requestID: String
+        var hop: Int
     }
 
     /// The failure a scripted `error:` (or an exhausted `results:`) reports.
@@ -48,7 +49,8 @@ final class ScriptedToolExecutor: ToolExecutor {
                     id: call.id,
                     argumentsJSON: call.argumentsJSON,
                     conversationID: call.conversationID,
-                    requestID: call.requestID
+                    requestID: call.requestID,
+                    hop: call.hop
                 )
             )
             guard let tool = self.tools[call.name] else {
