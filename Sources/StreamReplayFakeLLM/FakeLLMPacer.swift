@@ -10,6 +10,15 @@ public protocol FakeLLMPacer: Sendable {
     ///   - context: Which request is being answered and how many body bytes went out so far.
     /// - Throws: `CancellationError` when the answer is abandoned.
     func pause(milliseconds: Int, context: PacerContext) async throws
+
+    /// Called before a `disconnect` frame cuts the connection. The default returns at once; the
+    /// scenario runner waits until the engine consumed every byte sent, so that a cut never races
+    /// the bytes before it (see the README's notes on AsyncHTTPClient).
+    func willDisconnect(context: PacerContext) async throws
+}
+
+extension FakeLLMPacer {
+    public func willDisconnect(context: PacerContext) async throws {}
 }
 
 /// Where a pause happens.

@@ -7,16 +7,23 @@ public struct FakeLLMScript: Sendable {
     /// The model of chunk envelopes when an answer names none (the scenario's `engine.model`).
     public var model: String
     public var answers: [LLMAnswer]
+    /// Other names a request's `model` may use to pick this script (such as the file name).
+    public var aliases: [String]
 
-    public init(scenarioName: String, model: String = "test-model", answers: [LLMAnswer]) {
+    public init(scenarioName: String, model: String = "test-model", answers: [LLMAnswer], aliases: [String] = []) {
         self.scenarioName = scenarioName
         self.model = model
         self.answers = answers
+        self.aliases = aliases
     }
 
-    /// The script of a loaded scenario.
+    /// The script of a loaded scenario; its file name (without extension) is an alias.
     public init(scenario: Scenario) {
-        self.init(scenarioName: scenario.name, model: scenario.engine.model, answers: scenario.llm)
+        let file = scenario.file.split(separator: "/").last.map(String.init) ?? scenario.file
+        let stem =
+            file.hasSuffix(".yaml")
+            ? String(file.dropLast(5)) : file.hasSuffix(".yml") ? String(file.dropLast(4)) : file
+        self.init(scenarioName: scenario.name, model: scenario.engine.model, answers: scenario.llm, aliases: [stem])
     }
 
     /// Every model the script answers as: the default and each answer's own.

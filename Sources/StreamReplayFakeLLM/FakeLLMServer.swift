@@ -59,6 +59,31 @@ public final class FakeLLMServer: Sendable {
         script: FakeLLMScript,
         host: String = "127.0.0.1",
         port: Int = 0,
+        options: FakeLLMOptions = FakeLLMOptions(),
+        pacer: any FakeLLMPacer = RealTimePacer(),
+        logger: Logger = Logger(label: "stream-replay.fake-llm"),
+        _ body: (FakeLLMServer) async throws -> Result
+    ) async throws -> Result {
+        try await self.withRunning(
+            scripts: [script],
+            host: host,
+            port: port,
+            options: options,
+            pacer: pacer,
+            logger: logger,
+            body
+        )
+    }
+
+    /// Starts a server playing several scripts, each request routed by its `model` to the script
+    /// whose `engine.model` (or scenario name) it names; runs `body`, then shuts down.
+    ///
+    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`), or what `body` throws.
+    public static func withRunning<Result>(
+        scripts: [FakeLLMScript],
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        options: FakeLLMOptions = FakeLLMOptions(),
         pacer: any FakeLLMPacer = RealTimePacer(),
         logger: Logger = Logger(label: "stream-replay.fake-llm"),
         _ body: (FakeLLMServer) async throws -> Result
@@ -68,7 +93,7 @@ public final class FakeLLMServer: Sendable {
         let server = FakeLLMServer(
             host: host,
             port: boundPort,
-            state: FakeLLMState(script: script),
+            state: FakeLLMState(scripts: scripts, options: options),
             pacer: pacer,
             logger: logger
         )
@@ -85,7 +110,17 @@ public final class FakeLLMServer: Sendable {
         }
     }
 
-    /// Every request received since the start or the last reset, in order of arrival.
+    /// Replaces the scripts (such as after the files changed); the journal is kept.
+    public func reload(scripts: [FakeLLMScript]) async {
+        await self.state.replace(scripts: scripts)
+    }
+
+    /// How many requests arrived since the start (kept in the journal or not).
+    public func requestCount() async -> Int {
+        await self.state.totals().received
+    }
+
+    /// The requests kept (the newest `journalLimit`) since the start or the last reset, in order.
     public func journal() async -> [RecordedRequest] {
         await self.state.requests()
     }
@@ -102,7 +137,10 @@ public final class FakeLLMServer: Sendable {
 
     // MARK: Connections
 
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// Only the inbound side is async: responses are written to the channel directly, one awaited
+    /// flush per piece. `Never` outbound also means a connection dropped unconsumed during
+    /// shutdown deinitialises cleanly.
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, Never>
 
     private static func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
         do {
@@ -144,7 +182,7 @@ public final class FakeLLMServer: Sendable {
         self.openChannels.withLock { $0[key] = channel }
         defer { _ = self.openChannels.withLock { $0.removeValue(forKey: key) } }
         do {
-            try await connection.executeThenClose { inbound, _ in
+            try await connection.executeThenClose { inbound in
                 var head: HTTPRequestHead?
                 var body = ByteBuffer()
                 for try await part in inbound {

@@ -53,7 +53,7 @@ struct ServeCommandTests {
     @Test func misuseExits2NotArgumentParsers64() throws {
         let result = try CLIProcess.run(["serve"])
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("Missing expected argument '<scenario>'"))
+        #expect(result.stderr.contains("Missing expected argument '<paths> ...'"))
         #expect(try CLIProcess.run(["serve", "x.yaml", "--port", "70000"]).exitCode == 2)
     }
 
@@ -73,5 +73,49 @@ struct ServeCommandTests {
         let result = try CLIProcess.run(["lint", file])
         #expect(result.exitCode == 0)
         #expect(result.stdout == "1 valid, 0 wrong\n")
+    }
+}
+
+/// `serve --watch`: a broken edit keeps the old script and prints the problem; a fix reloads.
+@Suite(.serialized)
+struct ServeWatchTests {
+    /// Reads stderr lines until one contains `text` (the server's own signal, not a sleep).
+    private func waitForLine(containing text: String, in handle: FileHandle) -> String {
+        var seen = ""
+        while !seen.contains(text) {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        return seen
+    }
+
+    @Test func brokenEditKeepsTheOldScriptAndAFixReloads() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sr-watch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("s.yaml").path
+        try "llm: [ { stream: [ { text: first } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let (process, firstLine, stderr) = try CLIProcess.start([
+            "serve", directory.path, "--port", "0", "--loop", "--watch",
+        ])
+        defer { if process.isRunning { process.terminate() } }
+        let port = try #require(
+            firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
+        )
+        let body = #"{"messages":[{"role":"user","content":"x"}]}"#
+
+        try "llm: [ { stream: [ { txt: broken } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let broken = waitForLine(containing: "kept the previous script", in: stderr.fileHandleForReading)
+        #expect(broken.contains("\(file):1:22: error: unknown key 'txt' in a frame (did you mean 'text'?)"))
+        let old = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
+        #expect(old.response?.bodyText.contains(#""content":"first""#) == true)
+
+        try "llm: [ { stream: [ { text: second } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        _ = waitForLine(containing: "reloaded 1 scenario(s)", in: stderr.fileHandleForReading)
+        let new = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
+        #expect(new.response?.bodyText.contains(#""content":"second""#) == true)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
     }
 }

@@ -37,7 +37,7 @@ enum SSEBench {
 
     /// Feeds `stream` to a fresh decoder in pieces of `piece` bytes; returns the events decoded.
     static func decode(_ stream: ByteBuffer, piece: Int) throws -> (events: Int, dataBytes: Int) {
-        var processor = NIOSingleStepByteToMessageProcessor(SSEDecoder())
+        let processor = NIOSingleStepByteToMessageProcessor(SSEDecoder())
         var events = 0
         var dataBytes = 0
         var offset = stream.readerIndex

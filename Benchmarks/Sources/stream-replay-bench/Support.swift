@@ -116,7 +116,7 @@ final class Report: Sendable {
     func header(_ title: String) {
         print("")
         print("## \(title)")
-        fflush(stdout)
+        fflush(nil)
     }
 
     /// Adds a row; `pass` is `nil` for an informational row.
@@ -125,7 +125,7 @@ final class Report: Sendable {
         let row = Row(measure: measure, value: value, target: target, verdict: verdict)
         self.rows.withLock { $0.append(row) }
         print(Self.line(row))
-        fflush(stdout)
+        fflush(nil)
     }
 
     static func line(_ row: Row) -> String {

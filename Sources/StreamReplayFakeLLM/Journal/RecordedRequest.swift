@@ -13,6 +13,10 @@ public struct RecordedRequest: Sendable, Hashable {
     public var body: ScenarioValue?
     /// The body as text, kept only when it is not JSON (to show what was wrong).
     public var invalidBodyText: String?
+    /// The scenario whose script answered (several scripts are routed by model).
+    public var scenario: String?
+    /// With `--loop`: the pass over the script (1 for the first).
+    public var round: Int?
     /// The 0-based `llm` entry that answered, or `nil` (rejected, beyond the script, not a chat request).
     public var entry: Int?
     /// The HTTP status answered.
@@ -34,6 +38,8 @@ public struct RecordedRequest: Sendable, Hashable {
         self.body = body
         self.invalidBodyText = nil
         self.entry = nil
+        self.scenario = nil
+        self.round = nil
         self.status = 0
         self.rejection = nil
         self.writes = 0
@@ -61,7 +67,9 @@ public struct RecordedRequest: Sendable, Hashable {
             .init("body", self.body ?? .null),
         ]
         if let invalidBodyText { members.append(.init("invalid_body", .string(invalidBodyText))) }
+        if let scenario { members.append(.init("scenario", .string(scenario))) }
         members.append(.init("entry", self.entry.map { .int($0) } ?? .null))
+        if let round { members.append(.init("round", .int(round))) }
         members.append(.init("status", .int(self.status)))
         if let rejection { members.append(.init("rejection", .string(rejection))) }
         members.append(.init("writes", .int(self.writes)))

@@ -5,7 +5,9 @@ import StreamReplayScenario
 extension FakeLLMServer {
     /// Answers one request. Returns `false` when the connection was closed by the answer.
     func respond(to head: HTTPRequestHead, body: ByteBuffer, channel: any Channel) async throws -> Bool {
-        let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts.first ?? "")
+        let query = parts.count > 1 ? String(parts[1]) : ""
         let headers = head.headers.map { name, value in
             Header(name: name, value: RecordedRequest.secretHeaders.contains(name.lowercased()) ? "[redacted]" : value)
         }
@@ -14,7 +16,7 @@ extension FakeLLMServer {
             return try await self.chatCompletion(head: head, path: path, headers: headers, body: body, channel: channel)
         case (.GET, "/v1/models"), (.GET, "/models"):
             await self.state.record(method: head.method.rawValue, path: path, headers: headers, status: 200)
-            let models = self.state.script.models.map { model in
+            let models = await self.state.models.map { model in
                 ScenarioValue.object([
                     .init("id", .string(model)), .init("object", .string("model")),
                     .init("created", .int(FakeLLMState.created)), .init("owned_by", .string("stream-replay")),
@@ -26,10 +28,19 @@ extension FakeLLMServer {
                 channel: channel
             )
         case (.GET, "/_stream-replay/requests"):
-            let requests = await self.state.requests()
+            let since =
+                query.split(separator: "&").compactMap { pair -> Int? in
+                    let field = pair.split(separator: "=", maxSplits: 1)
+                    return field.count == 2 && field[0] == "since" ? Int(field[1]) : nil
+                }.first ?? 0
+            let requests = await self.state.requests(since: since)
+            let totals = await self.state.totals()
             try await self.writeJSON(
                 status: .ok,
-                .object([.init("count", .int(requests.count)), .init("requests", .array(requests.map(\.json)))]),
+                .object([
+                    .init("count", .int(requests.count)), .init("received", .int(totals.received)),
+                    .init("requests", .array(requests.map(\.json))),
+                ]),
                 channel: channel
             )
         case (.POST, "/_stream-replay/reset"):
@@ -73,9 +84,7 @@ extension FakeLLMServer {
                 channel: channel
             )
             return true
-        case .beyondScript(_, let chatNumber):
-            let name = self.state.script.scenarioName
-            let count = self.state.script.answers.count
+        case .beyondScript(_, let chatNumber, let name, let count):
             var error = Self.providerError(
                 message:
                     "stream-replay: request \(chatNumber) is beyond the script of scenario '\(name)', which has \(count) llm entr\(count == 1 ? "y" : "ies")",
@@ -90,6 +99,31 @@ extension FakeLLMServer {
                 error = .object(members)
             }
             try await self.writeJSON(status: .internalServerError, error, channel: channel)
+            return true
+        case .noMatch(_, let message):
+            try await self.writeJSON(
+                status: .notFound,
+                Self.providerError(
+                    message: message,
+                    type: "invalid_request_error",
+                    param: nil,
+                    code: .string("no_match")
+                ),
+                channel: channel
+            )
+            return true
+        case .unknownModel(_, let model, let available):
+            try await self.writeJSON(
+                status: .notFound,
+                Self.providerError(
+                    message:
+                        "The model `\(model)` does not exist. Available models: \(available.joined(separator: ", "))",
+                    type: "invalid_request_error",
+                    param: "model",
+                    code: .string("model_not_found")
+                ),
+                channel: channel
+            )
             return true
         case .plain(let number, _, let answer):
             var responseHeaders = HTTPHeaders(answer.headers.map { ($0.name, $0.value) })
@@ -122,7 +156,7 @@ extension FakeLLMServer {
                 disconnected: false
             )
             return true
-        case .stream(let number, _, _, let plan, let extraHeaders):
+        case .stream(let number, _, let plan, let extraHeaders):
             var responseHeaders = HTTPHeaders([
                 ("content-type", "text/event-stream; charset=utf-8"),
                 ("cache-control", "no-cache"),
@@ -154,6 +188,12 @@ extension FakeLLMServer {
                         )
                         try await self.pacer.pause(milliseconds: milliseconds, context: context)
                     case .disconnect:
+                        let context = PacerContext(
+                            requestNumber: number,
+                            responseID: FakeLLMServer.responseID(number: number),
+                            bytesWritten: bytes
+                        )
+                        try await self.pacer.willDisconnect(context: context)
                         disconnected = true
                     }
                     if disconnected { break }

@@ -1,51 +1,78 @@
 import NIOCore
 import StreamReplayScenario
 
-/// The script's cursor and the journal, shared by every connection of one server.
+/// The scripts' cursors and the journal, shared by every connection of one server.
 actor FakeLLMState {
     /// What to do with one chat-completions request.
     enum Decision: Sendable {
         /// Refuse it like a provider would (HTTP 400), without using up an entry.
         case reject(number: Int, message: String, param: String?)
         /// The script has no entry left: HTTP 500 naming the scenario and the request.
-        case beyondScript(number: Int, chatNumber: Int)
+        case beyondScript(number: Int, chatNumber: Int, scenario: String, entries: Int)
+        /// `--match`: no entry matches the body (HTTP 404).
+        case noMatch(number: Int, message: String)
+        /// Several scripts and none for the request's model (HTTP 404 `model_not_found`).
+        case unknownModel(number: Int, model: String, available: [String])
         /// Answer with a plain HTTP response.
         case plain(number: Int, entry: Int, answer: PlainAnswer)
         /// Answer with a stream.
-        case stream(number: Int, chatNumber: Int, entry: Int, plan: PlaybackPlan, headers: [Header])
+        case stream(number: Int, entry: Int, plan: PlaybackPlan, headers: [Header])
     }
 
     /// 2026-01-01T00:00:00Z, the start of scenario wall time.
     static let created = 1_767_225_600
 
-    let script: FakeLLMScript
-    private var cursor = 0
-    private var chatRequests = 0
-    private var journal: [RecordedRequest] = []
-    private var plans: [Int: PlaybackPlan] = [:]
+    /// One script and where it is.
+    private struct Playing {
+        var script: FakeLLMScript
+        var cursor = 0
+        var round = 1
+        var chatRequests = 0
+        var plans: [Int: PlaybackPlan] = [:]
+    }
 
-    init(script: FakeLLMScript) {
-        self.script = script
+    private(set) var options: FakeLLMOptions
+    private var playing: [Playing]
+    /// The newest requests, oldest first; `firstKept` is the number of the first one.
+    private var journal: [RecordedRequest] = []
+    private var received = 0
+    private var counts: [Int: Int] = [:]
+
+    init(scripts: [FakeLLMScript], options: FakeLLMOptions) {
+        self.playing = scripts.map { Playing(script: $0) }
+        self.options = options
+    }
+
+    /// Every script, in order.
+    var scripts: [FakeLLMScript] { self.playing.map(\.script) }
+
+    /// Every model a request may name.
+    var models: [String] {
+        var models: [String] = []
+        for script in self.playing.map(\.script) {
+            for model in script.models where !models.contains(model) { models.append(model) }
+        }
+        return models
     }
 
     /// Records a request that is not a chat completion.
     func record(method: String, path: String, headers: [Header], status: Int) {
         var request = RecordedRequest(
-            number: self.journal.count + 1,
+            number: self.nextNumber(),
             method: method,
             path: path,
             headers: headers,
             body: nil
         )
         request.status = status
-        self.journal.append(request)
+        self.keep(request)
     }
 
     /// Records a chat-completions request and decides its answer.
     func decide(method: String, path: String, headers: [Header], body: [UInt8]) -> Decision {
         let parsed = try? ScenarioValue.parseJSON(body)
         var request = RecordedRequest(
-            number: self.journal.count + 1,
+            number: self.nextNumber(),
             method: method,
             path: path,
             headers: headers,
@@ -54,22 +81,40 @@ actor FakeLLMState {
         if parsed == nil {
             request.invalidBodyText = String(decoding: body.prefix(10_000), as: UTF8.self)
         }
-        self.chatRequests += 1
         let number = request.number
-        defer { self.journal.append(request) }
+        defer { self.keep(request) }
         if let problem = ConversationValidator.problem(in: parsed) {
             request.status = 400
             request.rejection = problem.message
             return .reject(number: number, message: problem.message, param: problem.param)
         }
-        guard self.cursor < self.script.answers.count else {
-            request.status = 500
-            return .beyondScript(number: number, chatNumber: self.chatRequests)
+        guard let index = self.scriptIndex(for: parsed?["model"]?.stringValue) else {
+            request.status = 404
+            return .unknownModel(number: number, model: parsed?["model"]?.stringValue ?? "", available: self.models)
         }
-        let entry = self.cursor
-        self.cursor += 1
+        request.scenario = self.playing[index].script.scenarioName
+        self.playing[index].chatRequests += 1
+        let entry: Int
+        switch self.pick(in: index, body: parsed) {
+        case .success(let picked):
+            entry = picked
+        case .failure(.exhausted):
+            request.status = 500
+            let script = self.playing[index].script
+            return .beyondScript(
+                number: number,
+                chatNumber: self.playing[index].chatRequests,
+                scenario: script.scenarioName,
+                entries: script.answers.count
+            )
+        case .failure(.noMatch(let message)):
+            request.status = 404
+            request.rejection = message
+            return .noMatch(number: number, message: message)
+        }
         request.entry = entry
-        switch self.script.answers[entry].body {
+        request.round = self.playing[index].round
+        switch self.playing[index].script.answers[entry].body {
         case .plain(let plain):
             request.status = plain.status
             return .plain(number: number, entry: entry, answer: plain)
@@ -77,48 +122,123 @@ actor FakeLLMState {
             request.status = 200
             return .stream(
                 number: number,
-                chatNumber: self.chatRequests,
                 entry: entry,
-                plan: self.plan(entry: entry, stream: stream),
+                plan: self.plan(index, entry: entry, stream: stream),
                 headers: stream.headers
             )
         }
     }
 
+    private enum PickFailure: Error {
+        case exhausted
+        case noMatch(String)
+    }
+
+    /// The entry that answers: the next one, or (`match`) the first that matches the body.
+    private func pick(in index: Int, body: ScenarioValue?) -> Result<Int, PickFailure> {
+        let answers = self.playing[index].script.answers
+        guard !answers.isEmpty else { return .failure(.exhausted) }
+        if self.options.match {
+            var closest: (entry: Int, mismatch: Mismatch)?
+            for (entry, answer) in answers.enumerated() {
+                guard let matcher = answer.request else { return .success(entry) }
+                guard let mismatch = matcher.firstMismatch(in: body, at: "request") else { return .success(entry) }
+                if closest == nil || mismatch.path.count > (closest?.mismatch.path.count ?? 0) {
+                    closest = (entry, mismatch)
+                }
+            }
+            let detail =
+                closest.map {
+                    " (closest: llm[\($0.entry)], which differs at \($0.mismatch.path): \($0.mismatch.message))"
+                } ?? ""
+            return .failure(.noMatch("no llm entry matches this request\(detail)"))
+        }
+        if self.playing[index].cursor >= answers.count {
+            guard self.options.loop else { return .failure(.exhausted) }
+            self.playing[index].cursor = 0
+            self.playing[index].round += 1
+        }
+        let entry = self.playing[index].cursor
+        self.playing[index].cursor += 1
+        return .success(entry)
+    }
+
+    /// With several scripts, the one whose model (or name) is the request's model.
+    private func scriptIndex(for model: String?) -> Int? {
+        if self.playing.count == 1 { return 0 }
+        guard let model else { return nil }
+        return self.playing.firstIndex { $0.script.models.contains(model) }
+            ?? self.playing.firstIndex { $0.script.aliases.contains(model) || $0.script.scenarioName == model }
+    }
+
     /// Notes how an answer went out.
     func finish(number: Int, writes: Int, bytes: Int, disconnected: Bool) {
-        guard let position = self.journal.firstIndex(where: { $0.number == number }) else { return }
+        guard let first = self.journal.first?.number, number >= first, number - first < self.journal.count else {
+            return
+        }
+        let position = number - first
         self.journal[position].writes = writes
         self.journal[position].bytesWritten = bytes
         self.journal[position].disconnected = disconnected
     }
 
-    /// Every request received since the start or the last reset, in order.
-    func requests() -> [RecordedRequest] {
-        self.journal
+    /// The requests kept (the newest `journalLimit`), in order; `since` keeps those after that number.
+    func requests(since: Int = 0) -> [RecordedRequest] {
+        guard let first = self.journal.first?.number else { return [] }
+        let start = max(0, since + 1 - first)
+        return start >= self.journal.count ? [] : Array(self.journal[start...])
     }
 
-    /// How many entries of the script were not used.
+    /// How many requests arrived in all, and how many were answered with each status.
+    func totals() -> (received: Int, byStatus: [Int: Int]) {
+        (self.received, self.counts)
+    }
+
+    /// How many entries of the (first) script were not used.
     func unusedAnswers() -> Int {
-        self.script.answers.count - self.cursor
+        guard let first = self.playing.first else { return 0 }
+        return first.script.answers.count - first.cursor
     }
 
-    /// Rewinds the script and clears the journal.
+    /// Rewinds every script and clears the journal.
     func reset() {
-        self.cursor = 0
-        self.chatRequests = 0
+        for index in self.playing.indices {
+            self.playing[index].cursor = 0
+            self.playing[index].round = 1
+            self.playing[index].chatRequests = 0
+        }
         self.journal = []
+        self.counts = [:]
     }
 
-    private func plan(entry: Int, stream: StreamAnswer) -> PlaybackPlan {
-        if let plan = self.plans[entry] { return plan }
+    /// Replaces the scripts (a reload); cursors start again, the journal stays.
+    func replace(scripts: [FakeLLMScript]) {
+        self.playing = scripts.map { Playing(script: $0) }
+    }
+
+    private func nextNumber() -> Int {
+        self.received += 1
+        return self.received
+    }
+
+    private func keep(_ request: RecordedRequest) {
+        self.counts[request.status, default: 0] += 1
+        self.journal.append(request)
+        if self.journal.count > self.options.journalLimit {
+            self.journal.removeFirst(self.journal.count - self.options.journalLimit)
+        }
+    }
+
+    private func plan(_ index: Int, entry: Int, stream: StreamAnswer) -> PlaybackPlan {
+        if let plan = self.playing[index].plans[entry] { return plan }
+        let script = self.playing[index].script
         let builder = ChunkBuilder(
-            id: Self.chunkID(scenario: self.script.scenarioName, entry: entry),
+            id: Self.chunkID(scenario: script.scenarioName, entry: entry),
             created: Self.created,
-            model: stream.model ?? self.script.model
+            model: stream.model ?? script.model
         )
         let plan = PlaybackPlan(answer: stream, builder: builder)
-        self.plans[entry] = plan
+        self.playing[index].plans[entry] = plan
         return plan
     }
 

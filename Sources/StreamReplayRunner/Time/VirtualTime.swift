@@ -58,6 +58,10 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
         }
     }
 
+    func willDisconnect(context: PacerContext) async throws {
+        await self.wait(for: context.responseID, bytes: context.bytesWritten, untilFinished: false)
+    }
+
     // MARK: ChatEngineObserver
 
     func engineConsumed(bytes: Int, of response: ObservedResponse) {

@@ -8,37 +8,55 @@ import StreamReplayScenario
 /// `stream-replay serve`: the fake LLM as a standing server.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a scenario's llm script as a fake OpenAI-compatible server.",
+        abstract: "Serve scenarios' llm scripts as a fake OpenAI-compatible server.",
         discussion: """
             Each POST /v1/chat/completions (or /chat/completions) gets the next answer of the \
-            script, streamed exactly as its frames say. A request beyond the script gets HTTP 500; \
-            an invalid conversation gets a provider-style 400. Point any OpenAI client at the \
-            printed base URL.
+            script, streamed exactly as its frames say. By default a request beyond the script \
+            gets HTTP 500; --loop starts the script again instead, and --match answers each \
+            request with the first entry whose `request` matcher matches it. An invalid \
+            conversation gets a provider-style 400. With several files (or a folder), the \
+            request's `model` picks the scenario whose engine.model (or file name) it names.
 
             Endpoints:
-              POST /v1/chat/completions        the next answer of the script
-              GET  /v1/models                  the scenario's model(s)
-              GET  /_stream-replay/requests    the journal of requests (JSON, secrets redacted)
-              POST /_stream-replay/reset       rewind the script and clear the journal
+              POST /v1/chat/completions            the next (or matching) answer
+              GET  /v1/models                      the scenarios' models
+              GET  /_stream-replay/requests?since=N  the journal (JSON, secrets redacted)
+              POST /_stream-replay/reset           rewind the scripts and clear the journal
 
-            Example:
+            Examples:
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
+              stream-replay serve scenarios/tools --match --loop --watch
               curl -N http://127.0.0.1:8080/v1/chat/completions \\
                 -H 'content-type: application/json' \\
                 -d '{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":true}'
 
-            Stop with Ctrl-C (exit code 130).
+            Stop with Ctrl-C (exit code 130). A port in use exits 2.
             """
     )
 
-    @Argument(help: "The scenario file whose `llm` section is played.", completion: .file(extensions: ["yaml", "yml"]))
-    var scenario: String
+    @Argument(
+        help: "Scenario files or folders whose `llm` sections are served.",
+        completion: .file(extensions: ["yaml", "yml"])
+    )
+    var paths: [String]
 
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port: Int = 8080
 
     @Option(help: "The address to bind. Keep 127.0.0.1 unless other machines must reach it.")
     var host: String = "127.0.0.1"
+
+    @Flag(help: "After the last answer, start again from the first.")
+    var loop = false
+
+    @Flag(help: "Answer with the first entry whose `request` matcher matches the request body.")
+    var match = false
+
+    @Option(help: "How many of the newest requests the journal keeps.")
+    var journalLimit: Int = 1000
+
+    @Flag(help: "Reload the files when they change (a broken edit keeps the old script).")
+    var watch = false
 
     @Flag(help: "Log every request on stderr.")
     var verbose = false
@@ -47,25 +65,47 @@ struct Serve: AsyncParsableCommand {
         guard (0...65_535).contains(self.port) else {
             throw ValidationError("--port must be from 0 to 65535, found \(self.port)")
         }
+        guard self.journalLimit >= 1 else {
+            throw ValidationError("--journal-limit must be at least 1, found \(self.journalLimit)")
+        }
     }
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: self.verbose)
-        let loaded: Scenario
-        do {
-            loaded = try ScenarioLoader(options: .init(requireTurns: false, requireLLM: true)).load(file: self.scenario)
-        } catch {
-            Output.error(error.description)
+        let scripts: [FakeLLMScript]
+        switch Self.load(self.paths) {
+        case .success(let loaded):
+            scripts = loaded
+        case .failure(let problem):
+            Output.error(problem.text)
             throw ExitCode(2)
         }
-        let script = FakeLLMScript(scenario: loaded)
+        let options = FakeLLMOptions(loop: self.loop, match: self.match, journalLimit: self.journalLimit)
         let signal: Int32
         do {
-            signal = try await FakeLLMServer.withRunning(script: script, host: self.host, port: self.port) { server in
-                Output.line(
-                    "Serving '\(loaded.name)' (\(loaded.llm.count) llm entr\(loaded.llm.count == 1 ? "y" : "ies")) at \(server.baseURL)"
-                )
+            signal = try await FakeLLMServer.withRunning(
+                scripts: scripts,
+                host: self.host,
+                port: self.port,
+                options: options
+            ) { server in
+                let names = scripts.map {
+                    "'\($0.scenarioName)' (\($0.answers.count) llm entr\($0.answers.count == 1 ? "y" : "ies"))"
+                }
+                Output.line("Serving \(names.joined(separator: ", ")) at \(server.baseURL)")
                 Output.line("Journal: http://\(self.host):\(server.port)/_stream-replay/requests   Stop: Ctrl-C")
+                if self.watch {
+                    return await withTaskGroup(of: Int32?.self) { group in
+                        group.addTask { await Signals.next([SIGINT, SIGTERM]) }
+                        group.addTask {
+                            await Self.watch(self.paths, server: server)
+                            return nil
+                        }
+                        let first = await group.next() ?? nil
+                        group.cancelAll()
+                        return first ?? SIGINT
+                    }
+                }
                 return await Signals.next([SIGINT, SIGTERM])
             }
         } catch let error as FakeLLMError {
@@ -73,5 +113,72 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         throw ExitCode(128 + signal)
+    }
+
+    struct LoadProblem: Error {
+        var text: String
+    }
+
+    /// Loads every scenario of `paths` as a script; all problems of all files in one text.
+    static func load(_ paths: [String]) -> Result<[FakeLLMScript], LoadProblem> {
+        let files: [String]
+        do {
+            files = try ScenarioDiscovery.files(in: paths)
+        } catch {
+            return .failure(LoadProblem(text: error.message))
+        }
+        if files.isEmpty {
+            return .failure(
+                LoadProblem(text: "error: no scenario files (.yaml, .yml) found in \(paths.joined(separator: ", "))")
+            )
+        }
+        var scripts: [FakeLLMScript] = []
+        var problems: [String] = []
+        for file in files {
+            do {
+                let scenario = try ScenarioLoader(options: .init(requireTurns: false, requireLLM: true)).load(
+                    file: file
+                )
+                scripts.append(FakeLLMScript(scenario: scenario))
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        return problems.isEmpty ? .success(scripts) : .failure(LoadProblem(text: problems.joined(separator: "\n")))
+    }
+
+    /// Polls the files once a second; reloads on a change, keeping the old scripts when the new
+    /// files are wrong (the problem is printed) or gone.
+    static func watch(_ paths: [String], server: FakeLLMServer) async {
+        var last = Self.fingerprint(paths)
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return
+            }
+            let now = Self.fingerprint(paths)
+            guard now != last else { continue }
+            last = now
+            switch Self.load(paths) {
+            case .success(let scripts):
+                await server.reload(scripts: scripts)
+                Output.error("reloaded \(scripts.count) scenario(s)")
+            case .failure(let problem):
+                Output.error(problem.text)
+                Output.error("kept the previous script")
+            }
+        }
+    }
+
+    /// Paths and modification times of the scenario files, to notice changes.
+    static func fingerprint(_ paths: [String]) -> [String: Date] {
+        let files = (try? ScenarioDiscovery.files(in: paths)) ?? []
+        var result: [String: Date] = [:]
+        for file in files {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            result[file] = attributes?[.modificationDate] as? Date ?? .distantPast
+        }
+        return result
     }
 }

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import NIOCore
+import StreamReplayFakeLLM
+import StreamReplaySSE
+import Synchronization
+
+/// The fake server alone: AsyncHTTPClient clients reading whole streams, 1, 8 and 32 at once.
+enum FakeBench {
+    static let chunksPerStream = 200
+
+    static func run(options: Options, report: Report) async throws {
+        report.header("3. Fake server alone (AsyncHTTPClient clients, 1 KB answer in 200 chunks)")
+        let totalStreams = 2_000 / options.scale
+        // The script holds `batch` answers; the clients use them up, then the fake is reset
+        // (plans stay cached per entry, so only the first, untimed round builds them).
+        let batch = 100
+        let answers = Array(repeating: Fixtures.textAnswer(chunks: self.chunksPerStream), count: batch)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.decompression = .disabled
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await FakeLLMServer.withRunning(script: Fixtures.script(answers)) { server in
+                // Check one stream in full, and warm up (plans, connections).
+                let body = try await self.fetch(client: client, url: server.baseURL + "/chat/completions")
+                var parser = SSEStreamParser()
+                let events = parser.push(body) + parser.finish()
+                guard events.count == self.chunksPerStream + 1 else {
+                    throw BenchError("fake: \(events.count) events in a stream, expected \(self.chunksPerStream + 1)")
+                }
+                note("fake stream: \(body.readableBytes) bytes, \(events.count) events")
+                try await self.round(client: client, server: server, clients: 32, streams: batch - 1)
+                await server.reset()
+                for clients in [1, 8, 32] {
+                    var done = 0
+                    let (_, elapsed) = try await measure {
+                        while done < totalStreams {
+                            let count = min(batch, totalStreams - done)
+                            try await self.round(client: client, server: server, clients: clients, streams: count)
+                            await server.reset()
+                            done += count
+                        }
+                    }
+                    let streamsPerSecond = Double(totalStreams) / elapsed.seconds
+                    report.add(
+                        "fake, \(clients) concurrent client\(clients == 1 ? "" : "s"), \(totalStreams) streams",
+                        "\(format(streamsPerSecond)) streams/s"
+                    )
+                    report.add(
+                        "  chunks/s",
+                        "\(format(streamsPerSecond * Double(self.chunksPerStream))) chunks/s"
+                    )
+                }
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    /// `clients` tasks share `streams` requests; each reads its body to the end and checks it.
+    static func round(client: HTTPClient, server: FakeLLMServer, clients: Int, streams: Int) async throws {
+        final class Counter: Sendable {
+            let value = Mutex(0)
+            func next() -> Int { self.value.withLock { value in defer { value += 1 }; return value } }
+        }
+        let counter = Counter()
+        let url = server.baseURL + "/chat/completions"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    while counter.next() < streams {
+                        _ = try await self.fetch(client: client, url: url)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    static let done = Array("data: [DONE]\n\n".utf8)
+
+    /// One request, its body read to the end; throws unless it ends with `data: [DONE]`.
+    static func fetch(client: HTTPClient, url: String) async throws -> ByteBuffer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: Fixtures.requestBody))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        guard response.status == .ok else { throw BenchError("fake answered \(response.status)") }
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard body.readableBytesView.suffix(self.done.count).elementsEqual(self.done) else {
+            throw BenchError("a fake stream did not end with data: [DONE]")
+        }
+        return body
+    }
+}

@@ -1,0 +1,16 @@
+/// How a fake server picks answers and how much it remembers.
+public struct FakeLLMOptions: Sendable, Hashable {
+    /// After the last answer, start again from the first (a standing mock).
+    public var loop: Bool
+    /// Answer each request with the first entry whose `request` matcher matches its body, instead
+    /// of by arrival order; entries without `request` match anything.
+    public var match: Bool
+    /// How many of the newest requests the journal keeps (running counts are kept for all).
+    public var journalLimit: Int
+
+    public init(loop: Bool = false, match: Bool = false, journalLimit: Int = 1000) {
+        self.loop = loop
+        self.match = match
+        self.journalLimit = max(1, journalLimit)
+    }
+}
