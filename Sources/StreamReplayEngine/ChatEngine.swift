@@ -129,17 +129,12 @@ public final class ChatEngine: Sendable {
         }
     }
 
-    /// Yields an outcome again, `cached: true`: its text as one message, then its error.
+    /// Yields an outcome again, `cached: true`: its text as one message (also when it is empty),
+    /// then the same `error` message (code, hop, status, retry_after_ms) if it failed.
     static func replay(_ outcome: TurnOutcome, emit: @Sendable (ChatMessage) -> Void) {
-        if outcome.failure == nil || !outcome.text.isEmpty {
-            emit(.cached(outcome.text))
-        }
+        emit(.cached(outcome.text))
         if let failure = outcome.failure {
-            var metadata: [(key: String, value: ChatMessage.MetadataValue)] = [("code", .string(failure.code))]
-            if let status = failure.status { metadata.append(("status", .int(status))) }
-            if let retryAfter = failure.retryAfterMilliseconds { metadata.append(("retry_after_ms", .int(retryAfter))) }
-            metadata.append(("cached", .bool(true)))
-            emit(ChatMessage(type: .error, content: failure.message, metadata: metadata))
+            emit(failure.message(hop: failure.hop, cached: true))
         }
     }
 }
@@ -152,6 +147,8 @@ enum EngineHTTPClient {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.decompression = .disabled
+        // A 3xx is the provider's answer (http_error), not something to follow.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 }

@@ -87,7 +87,8 @@ public struct RandomIDSource: IDSource {
 /// time only once the engine has consumed everything sent so far.
 public protocol ChatEngineObserver: Sendable {
     /// The engine handled every event completed by the first `bytes` body bytes of `response`
-    /// (messages yielded, batches written) and is about to wait for more.
+    /// (messages yielded, batches written) and is about to wait for more. It is first called
+    /// with 0 as soon as the response head arrived.
     func engineConsumed(bytes: Int, of response: ObservedResponse)
     /// The engine stopped reading `response` (complete, failed or cancelled).
     func engineFinished(_ response: ObservedResponse)

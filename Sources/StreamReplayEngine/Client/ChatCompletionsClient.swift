@@ -184,6 +184,7 @@ struct ChatCompletionsClient: Sendable {
             attempt: attempt
         )
         defer { self.dependencies.observer?.engineFinished(observed) }
+        self.dependencies.observer?.engineConsumed(bytes: 0, of: observed)
         let status = Int(response.status.code)
 
         guard (200..<300).contains(status) else {
@@ -193,7 +194,13 @@ struct ChatCompletionsClient: Sendable {
                     .rateLimited(body: text, retryAfterMilliseconds: Self.retryAfterMilliseconds(response.headers))
                 )
             } else {
-                reader.fail(.httpError(status: status, body: text))
+                reader.fail(
+                    .httpError(
+                        status: status,
+                        body: text,
+                        retryAfterMilliseconds: Self.retryAfterMilliseconds(response.headers)
+                    )
+                )
             }
             return reader
         }
@@ -228,6 +235,12 @@ struct ChatCompletionsClient: Sendable {
             if Task.isCancelled {
                 reader.fail(.cancelled)
             } else {
+                // A final `data: [DONE]` whose blank line never came still ends the stream.
+                try? processor.finishProcessing(seenEOF: true) { event in
+                    if event.data?.hasPrefix("[DONE]") == true {
+                        reader.handle(event, now: clock.now)
+                    }
+                }
                 interruption = "the connection failed (\(Self.describe(error)))"
             }
         }

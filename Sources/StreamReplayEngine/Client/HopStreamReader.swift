@@ -99,7 +99,7 @@ struct HopStreamReader: Sendable {
             try self.context.writeDelta(batch)
         } catch {
             self.result.failure = TurnFailure(
-                code: "provider_error",
+                code: "store_failed",
                 message: "Could not persist streamed text: \(error)"
             )
         }
@@ -134,7 +134,6 @@ struct HopStreamReader: Sendable {
         guard let data else { return nil }
         if let value = try? JSONValue(parsing: data) {
             if let message = value["error"]?["message"]?.stringValue, !message.isEmpty { return message }
-            if let message = value["message"]?.stringValue, !message.isEmpty { return message }
         }
         return data
     }

@@ -4,6 +4,8 @@ struct TurnFailure: Error, Sendable, Hashable {
     var message: String
     var status: Int?
     var retryAfterMilliseconds: Int?
+    /// The hop that failed (set by the hop loop).
+    var hop: Int?
 
     static let providerTextLimit = 500
 
@@ -14,9 +16,14 @@ struct TurnFailure: Error, Sendable, Hashable {
         return String(String.UnicodeScalarView(scalars.prefix(Self.providerTextLimit)))
     }
 
-    static func httpError(status: Int, body: String) -> TurnFailure {
+    static func httpError(status: Int, body: String, retryAfterMilliseconds: Int? = nil) -> TurnFailure {
         let detail = body.isEmpty ? "" : ": \(Self.cut(body))"
-        return TurnFailure(code: "http_error", message: "The provider answered HTTP \(status)\(detail)", status: status)
+        return TurnFailure(
+            code: "http_error",
+            message: "The provider answered HTTP \(status)\(detail)",
+            status: status,
+            retryAfterMilliseconds: retryAfterMilliseconds
+        )
     }
 
     static func rateLimited(body: String, retryAfterMilliseconds: Int?) -> TurnFailure {
@@ -68,10 +75,9 @@ struct TurnFailure: Error, Sendable, Hashable {
     static let cancelled = TurnFailure(code: "cancelled", message: "The turn was cancelled before it completed")
 
     /// The `error` message of this failure at hop `hop`.
-    func message(hop: Int, cached: Bool = false) -> ChatMessage {
-        var metadata: [(key: String, value: ChatMessage.MetadataValue)] = [
-            ("code", .string(self.code)), ("hop", .int(hop)),
-        ]
+    func message(hop: Int?, cached: Bool = false) -> ChatMessage {
+        var metadata: [(key: String, value: ChatMessage.MetadataValue)] = [("code", .string(self.code))]
+        if let hop { metadata.append(("hop", .int(hop))) }
         if let status { metadata.append(("status", .int(status))) }
         if let retryAfterMilliseconds { metadata.append(("retry_after_ms", .int(retryAfterMilliseconds))) }
         if cached { metadata.append(("cached", .bool(true))) }

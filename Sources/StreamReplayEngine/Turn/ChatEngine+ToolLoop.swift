@@ -38,9 +38,12 @@ extension ChatEngine {
             let result = await self.client.runHop(body: self.requestBody(messages: messages), context: context)
             turn.text += result.text
             if let usage = result.usage { turn.usages.append(usage) }
+            // The final hop's model, also for a partial answer.
+            turn.model = result.model
             if let failure = result.failure {
                 let cancelled = failure.code == "cancelled" || Task.isCancelled
-                let final = cancelled ? TurnFailure.cancelled : failure
+                var final = cancelled ? TurnFailure.cancelled : failure
+                final.hop = hop
                 if !cancelled { emit(final.message(hop: hop)) }
                 return self.finalise(
                     turn,
@@ -227,7 +230,14 @@ extension ChatEngine {
         if let usage = StreamChunk.Usage.sum(turn.usages) { extra["usage"] = usage.json }
         if let failure {
             extra["partial"] = true
-            extra["error"] = ["code": .string(failure.code), "message": .string(failure.message)]
+            // {code, message} per the contract, plus what a replay needs to repeat the same message.
+            var error: OrderedDictionary<String, JSONValue> = [
+                "code": .string(failure.code), "message": .string(failure.message),
+            ]
+            if let hop = failure.hop { error["hop"] = .int(Int64(hop)) }
+            if let status = failure.status { error["status"] = .int(Int64(status)) }
+            if let retryAfter = failure.retryAfterMilliseconds { error["retry_after_ms"] = .int(Int64(retryAfter)) }
+            extra["error"] = .object(error)
         }
         let model = (turn.model?.isEmpty == false ? turn.model : nil) ?? self.configuration.model
         do {

@@ -65,10 +65,13 @@ extension ChatEngine {
             return TurnOutcome(text: answer.content, failure: nil)
         }
         let error = answer.extra["error"]
-        let failure = TurnFailure(
+        var failure = TurnFailure(
             code: error?["code"]?.stringValue ?? "stream_interrupted",
             message: error?["message"]?.stringValue ?? "The turn failed"
         )
+        failure.hop = error?["hop"]?.int64Value.map { Int($0) }
+        failure.status = error?["status"]?.int64Value.map { Int($0) }
+        failure.retryAfterMilliseconds = error?["retry_after_ms"]?.int64Value.map { Int($0) }
         return TurnOutcome(text: answer.content, failure: failure)
     }
 

@@ -101,7 +101,7 @@ extension StreamChunk {
         package init(data: String) throws(JSONParseError) {
             if data.hasPrefix("[DONE]") {
                 self = .done
-            } else if data.isEmpty || data.hasPrefix(":") {
+            } else if data.hasPrefix(":") {
                 self = .comment
             } else {
                 self = .chunk(try StreamChunk(payload: data))
@@ -303,13 +303,22 @@ extension StreamChunk {
             self.totalTokens = totalTokens
         }
 
-        /// Reads the three counts of a usage value.
+        /// Reads the three counts of a usage value. A count is an integer value: `15` and `15.0`
+        /// count; `1.5`, `"7"` and anything else add 0.
         package init(json: JSONValue) {
             self.init(
-                promptTokens: json["prompt_tokens"]?.int64Value,
-                completionTokens: json["completion_tokens"]?.int64Value,
-                totalTokens: json["total_tokens"]?.int64Value
+                promptTokens: Self.count(json["prompt_tokens"]),
+                completionTokens: Self.count(json["completion_tokens"]),
+                totalTokens: Self.count(json["total_tokens"])
             )
+        }
+
+        private static func count(_ value: JSONValue?) -> Int64? {
+            switch value {
+            case .int(let number)?: return number
+            case .double(let number)? where number.rounded() == number && abs(number) < 9.0e18: return Int64(number)
+            default: return nil
+            }
         }
 
         /// The turn's usage: each count summed over the hops' usages, a `nil` count adding 0

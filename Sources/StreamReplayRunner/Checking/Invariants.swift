@@ -42,7 +42,7 @@ enum Invariants {
         for call in observation.toolCalls {
             let results = events.filter {
                 $0.type == "tool_result" && $0.toolCallID == call.id && $0.conversationID == call.conversationID
-                    && ($0.requestID?.hasPrefix("tool:\(call.requestID):\(call.hop):") ?? false)
+                    && Self.isToolResult($0.requestID, of: call.requestID, hop: call.hop)
             }
             if results.count != 1 {
                 fail(
@@ -114,41 +114,55 @@ enum Invariants {
 
         // idempotent
         for turn in observation.turns where turn.thrown == nil {
-            guard let range = turn.writeRange else { continue }
-            let written = observation.writes[range]
-            if turn.answeredBefore {
-                if !written.isEmpty {
+            let answer = events.first {
+                $0.conversationID == turn.conversationID && $0.requestID == "assistant:\(turn.requestID)"
+            }
+            if turn.answeredBefore, let answer {
+                if let range = turn.writeRange, !observation.writes[range].isEmpty {
                     fail(
                         "idempotent",
                         "no event written",
-                        "\(written.count) written",
+                        "\(observation.writes[range].count) written",
                         "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but wrote events"
                     )
                 }
-                if turn.messages.contains(where: { $0[metadata: "cached"] != .bool(true) }) {
+                let texts = turn.messages.filter { $0.type == .text }
+                let replayed =
+                    texts.count == 1 && texts[0].content == answer.content
+                    && texts[0][metadata: "cached"] == .bool(true)
+                let allCached = turn.messages.allSatisfy { $0[metadata: "cached"] == .bool(true) }
+                if !replayed || !allCached {
                     fail(
                         "idempotent",
-                        "only cached messages",
-                        "a message without cached: true",
-                        "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but did not replay it"
-                    )
-                }
-            } else {
-                let userMessages = events.filter {
-                    $0.conversationID == turn.conversationID && $0.type == "user_message"
-                        && $0.requestID == turn.requestID
-                }
-                if userMessages.count > 1 {
-                    fail(
-                        "idempotent",
-                        "one user_message",
-                        "\(userMessages.count)",
-                        "request \(turn.requestID) has \(userMessages.count) user messages"
+                        "one cached text equal to the stored answer \(Self.quote(answer.content))",
+                        turn.messages.map { ObservationValues.message($0).jsonString }.joined(separator: ", "),
+                        "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but did not replay it exactly"
                     )
                 }
             }
         }
+        // A repeat never writes a second user message, whatever the timing (concurrent copies too).
+        var userMessages: [[String]: Int] = [:]
+        for write in observation.writes where write.type == "user_message" {
+            userMessages[[write.conversationID, write.requestID ?? ""], default: 0] += 1
+        }
+        for (key, count) in userMessages where count > 1 {
+            fail(
+                "idempotent",
+                "one user_message",
+                "\(count)",
+                "request \(key[1]) of \(key[0]) has \(count) user messages written"
+            )
+        }
         return failures
+    }
+
+    /// Whether `id` is exactly `tool:{rid}:{hop}:{digits}` (a request id may itself hold colons).
+    static func isToolResult(_ id: String?, of requestID: String, hop: Int) -> Bool {
+        let prefix = "tool:\(requestID):\(hop):"
+        guard let id, id.hasPrefix(prefix) else { return false }
+        let rest = id.dropFirst(prefix.count)
+        return !rest.isEmpty && rest.allSatisfy(\.isASCII) && rest.allSatisfy(\.isNumber)
     }
 
     static func quote(_ text: String) -> String {

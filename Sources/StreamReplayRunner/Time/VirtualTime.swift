@@ -5,16 +5,21 @@ import Synchronization
 /// Scenario time: the one place where the fake's pauses, the engine's progress and the virtual
 /// clock meet (architecture.md, "Virtual time").
 ///
-/// - A `delay_ms: N` frame waits until the engine consumed every byte sent so far, then moves the
-///   clock by N. When that stall reaches the engine's idle timeout, the engine's watchdog fires;
-///   the fake then sends nothing more until the engine has finished with the response.
+/// - A `delay_ms: N` frame waits until the engine has the response head and consumed every byte
+///   sent so far, then moves the clock by N. When the stall since the engine's last byte reaches
+///   its idle timeout, the engine's watchdog fires; the fake then sends nothing more until the
+///   engine has finished with the response.
+/// - A `disconnect` frame waits until the engine consumed every byte sent before it.
 /// - A retry back-off moves the clock straight to its deadline.
 /// - A scripted tool's delay moves the clock by its length.
+///
+/// Every wait ends when its task is cancelled, so a scenario's safety timeout always ends it.
 final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
     let clock: VirtualClock
     /// The engine's idle timeout, to know when a stall fires its watchdog.
     let idleTimeout: Duration
 
+    /// What the engine reported about one response (known once its head arrived).
     private struct Progress {
         var consumed = 0
         var lastActivity: VirtualClock.Instant
@@ -30,7 +35,8 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
 
     private struct State {
         var responses: [String: Progress] = [:]
-        var waiters: [Waiter] = []
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -44,14 +50,11 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
 
     func pause(milliseconds: Int, context: PacerContext) async throws {
         await self.wait(for: context.responseID, bytes: context.bytesWritten, untilFinished: false)
-        let (lastActivity, finished) = self.state.withLock { state -> (VirtualClock.Instant, Bool) in
-            let progress = state.responses[context.responseID, default: Progress(lastActivity: self.clock.now)]
-            state.responses[context.responseID] = progress
-            return (progress.lastActivity, progress.finished)
-        }
-        if finished { throw CancellationError() }
+        try Task.checkCancellation()
+        let progress = self.state.withLock { $0.responses[context.responseID] }
+        guard let progress, !progress.finished else { throw CancellationError() }
         self.clock.advance(by: .milliseconds(milliseconds))
-        if lastActivity.duration(to: self.clock.now) >= self.idleTimeout {
+        if progress.lastActivity.duration(to: self.clock.now) >= self.idleTimeout {
             // The engine's idle watchdog fires: it ends the response; send nothing more until then.
             await self.wait(for: context.responseID, bytes: Int.max, untilFinished: true)
             throw CancellationError()
@@ -60,23 +63,31 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
 
     func willDisconnect(context: PacerContext) async throws {
         await self.wait(for: context.responseID, bytes: context.bytesWritten, untilFinished: false)
+        try Task.checkCancellation()
     }
 
     // MARK: ChatEngineObserver
 
     func engineConsumed(bytes: Int, of response: ObservedResponse) {
         guard let id = response.requestIDHeader else { return }
+        let now = self.clock.now
         self.update(id) { progress in
-            if bytes > progress.consumed {
-                progress.consumed = bytes
-                progress.lastActivity = self.clock.now
+            if progress == nil {
+                progress = Progress(consumed: bytes, lastActivity: now)
+            } else if bytes > progress?.consumed ?? 0 {
+                progress?.consumed = bytes
+                progress?.lastActivity = now
             }
         }
     }
 
     func engineFinished(_ response: ObservedResponse) {
         guard let id = response.requestIDHeader else { return }
-        self.update(id) { $0.finished = true }
+        let now = self.clock.now
+        self.update(id) { progress in
+            if progress == nil { progress = Progress(lastActivity: now) }
+            progress?.finished = true
+        }
     }
 
     func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {
@@ -85,16 +96,16 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
 
     // MARK: Waiting
 
-    private func update(_ id: String, _ change: (inout Progress) -> Void) {
+    private func update(_ id: String, _ change: (inout Progress?) -> Void) {
         let ready = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            var progress = state.responses[id, default: Progress(lastActivity: self.clock.now)]
+            var progress = state.responses[id]
             change(&progress)
             state.responses[id] = progress
+            guard let progress else { return [] }
             var ready: [CheckedContinuation<Void, Never>] = []
-            state.waiters.removeAll { waiter in
-                guard waiter.responseID == id, Self.isSatisfied(waiter, by: progress) else { return false }
+            for (key, waiter) in state.waiters where waiter.responseID == id && Self.isSatisfied(waiter, by: progress) {
                 ready.append(waiter.continuation)
-                return true
+                state.waiters[key] = nil
             }
             return ready
         }
@@ -105,23 +116,32 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
         progress.finished || (!waiter.untilFinished && progress.consumed >= waiter.bytes)
     }
 
-    /// Waits until the engine consumed `bytes` of the response (or finished with it).
+    /// Waits until the engine has the response head and consumed `bytes` of it (or finished with
+    /// it); returns at once when the task is cancelled.
     private func wait(for id: String, bytes: Int, untilFinished: Bool) async {
-        await withCheckedContinuation { continuation in
-            let satisfied = self.state.withLock { state -> Bool in
-                let progress = state.responses[id, default: Progress(lastActivity: self.clock.now)]
-                state.responses[id] = progress
-                let waiter = Waiter(
-                    responseID: id,
-                    bytes: bytes,
-                    untilFinished: untilFinished,
-                    continuation: continuation
-                )
-                if Self.isSatisfied(waiter, by: progress) { return true }
-                state.waiters.append(waiter)
-                return false
+        let key = self.state.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let satisfied = self.state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    let waiter = Waiter(
+                        responseID: id,
+                        bytes: bytes,
+                        untilFinished: untilFinished,
+                        continuation: continuation
+                    )
+                    if let progress = state.responses[id], Self.isSatisfied(waiter, by: progress) { return true }
+                    state.waiters[key] = waiter
+                    return false
+                }
+                if satisfied { continuation.resume() }
             }
-            if satisfied { continuation.resume() }
+        } onCancel: {
+            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: key) }
+            waiter?.continuation.resume()
         }
     }
 }
