@@ -74,18 +74,14 @@ enum EngineBench {
         var runs: [TextRun] = []
         runs.append(
             try await self.runText(
-                options: options, report: report, curl: curl, label: "one write per event",
+                options: options, report: report, curl: curl, label: "one write per event", chunks: chunks,
                 answer: Fixtures.textAnswer(chunks: chunks)
             )
         )
-        var batched = Fixtures.textAnswer(chunks: chunks)
-        if case .stream(var stream) = batched.body {
-            stream.framing = Framing(writeSize: 16 * 1024)
-            batched.body = .stream(stream)
-        }
         runs.append(
             try await self.runText(
-                options: options, report: report, curl: curl, label: "16 KB writes", answer: batched
+                options: options, report: report, curl: curl, label: "16 KB writes", chunks: chunks,
+                answer: Fixtures.textAnswerInBigWrites(chunks: chunks, writeBytes: 16 * 1024)
             )
         )
         try await self.runToolArguments(options: options, report: report, curl: curl)
@@ -97,10 +93,9 @@ enum EngineBench {
         report: Report,
         curl: Curl?,
         label: String,
+        chunks: Int,
         answer: LLMAnswer
     ) async throws -> TextRun {
-        guard case .stream(let stream) = answer.body else { throw BenchError("not a stream") }
-        let chunks = stream.frames.count
         let repeats = options.quick ? 1 : 3
         // A rate: the same target with --quick (whose shorter streams carry more fixed cost).
         let target = 100_000.0

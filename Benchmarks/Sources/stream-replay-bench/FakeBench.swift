@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import StreamReplayFakeLLM
+import StreamReplayScenario
 import StreamReplaySSE
 import Synchronization
 
@@ -52,11 +53,46 @@ enum FakeBench {
                     )
                 }
             }
+            try await self.runWriteSizePlans(options: options, report: report)
         } catch {
             try? await client.shutdown()
             throw error
         }
         try await client.shutdown()
+    }
+
+    /// `framing.write_size`: the fake's first answer (building its plan) at two sizes. Each cut
+    /// 16 KB piece is a slice of one growing buffer, so every later append copies it: time and
+    /// memory grow with the square of the answer. Ideal ratio 4.0.
+    static func runWriteSizePlans(options: Options, report: Report) async throws {
+        guard let curl = Curl() else { return }
+        let sizes = [5_000, 20_000].map { $0 / options.scale }
+        var times: [Double] = []
+        for chunks in sizes {
+            var answer = Fixtures.textAnswer(chunks: chunks)
+            if case .stream(var stream) = answer.body {
+                stream.framing = Framing(writeSize: 16 * 1024)
+                answer.body = .stream(stream)
+            }
+            let rssBefore = Memory.status("VmRSS")
+            Memory.resetPeak()
+            let elapsed = try await FakeLLMServer.withRunning(script: Fixtures.script([answer])) { server in
+                try await curl.read(server).elapsed
+            }
+            let growth = Memory.status("VmHWM") - rssBefore
+            times.append(elapsed.seconds)
+            report.add(
+                "fake, first answer with write_size 16384, \(format(Double(chunks))) chunks",
+                "\(format(elapsed.seconds * 1000, 0)) ms, +\(format(Double(growth) / Double(1 << 20), 0)) MB"
+            )
+        }
+        let ratio = times[1] / times[0]
+        report.add(
+            "  linearity time(\(format(Double(sizes[1]))))/time(\(format(Double(sizes[0])))) chunks",
+            format(ratio, 1),
+            target: "ideal 4.0 (≤ 5.0)",
+            pass: ratio <= 5.0
+        )
     }
 
     /// `clients` tasks share `streams` requests; each reads its body to the end and checks it.

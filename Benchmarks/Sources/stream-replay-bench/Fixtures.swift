@@ -28,6 +28,32 @@ enum Fixtures {
         return LLMAnswer(body: .stream(StreamAnswer(frames: frames)))
     }
 
+    /// The same text answer as ``textAnswer(chunks:word:)``, its SSE bytes built here and cut into
+    /// `raw` frames of exactly `writeBytes` (events split anywhere): one write per 16 KB instead of
+    /// one per event, which takes the fake's cost per write out of an engine measurement.
+    ///
+    /// (Not `framing.write_size`: the fake builds that plan in quadratic time and memory; see the
+    /// fake section's `write_size` row.)
+    static func textAnswerInBigWrites(chunks: Int, writeBytes: Int, word: String = "word ") -> LLMAnswer {
+        let envelope = #"{"id":"chatcmpl-benchmark00000000000000","object":"chat.completion.chunk","created":1767225600,"model":"test-model","choices":[{"index":0,"delta":"#
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunks * 200)
+        for position in 0..<chunks {
+            let role = position == 0 ? #""role":"assistant","# : ""
+            let finish = position == chunks - 1 ? #""stop""# : "null"
+            let event = "data: " + envelope + "{" + role + #""content":""# + word + #""},"finish_reason":"# + finish + "}]}\n\n"
+            bytes.append(contentsOf: event.utf8)
+        }
+        var frames: [Frame] = []
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + writeBytes, bytes.count)
+            frames.append(.raw(Array(bytes[start..<end])))
+            start = end
+        }
+        return LLMAnswer(body: .stream(StreamAnswer(frames: frames)))
+    }
+
     /// The JSON-object arguments of the big tool call: `{"blob":"abc…"}`, exactly `bytes` long.
     static func toolArguments(bytes: Int) -> String {
         let overhead = #"{"blob":""}"#.utf8.count

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension ScenarioLoader {
@@ -112,7 +113,8 @@ extension ScenarioLoader {
         }
         let keys = entries.map(\.key)
         // Keys that make a whole frame on their own.
-        for alone in ["delay_ms", "disconnect", "chunk", "raw", "comment", "error"] where keys.contains(alone) {
+        for alone in ["delay_ms", "disconnect", "chunk", "raw", "raw_base64", "comment", "error"]
+        where keys.contains(alone) {
             if let other = entries.first(where: { $0.key != alone }) {
                 reader.error(
                     "'\(alone)' must be alone in its frame; move '\(other.key)' to a frame of its own",
@@ -146,6 +148,15 @@ extension ScenarioLoader {
             return [.json(reader.value(value))]
         case "raw":
             return reader.string(value, what: "'raw' (the exact bytes to send)").map { [.raw(Array($0.utf8))] } ?? []
+        case "raw_base64":
+            guard let text = reader.string(value, what: "'raw_base64' (the exact bytes, base64-encoded)") else {
+                return []
+            }
+            guard let bytes = Data(base64Encoded: text.filter { !$0.isWhitespace }) else {
+                reader.error("'raw_base64' is not valid base64", at: value)
+                return []
+            }
+            return [.raw(Array(bytes))]
         case "comment":
             return reader.string(value, what: "'comment'").map { [.comment($0)] } ?? []
         case "error":

@@ -43,7 +43,8 @@ public struct ScenarioLoader: Sendable {
     static let answerKeys = ["request", "stream", "status", "headers", "body", "done", "profile", "model", "framing"]
     static let framingKeys = ["line_ending", "write_size"]
     static let frameKeys = [
-        "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "chunk", "raw", "comment", "error",
+        "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "chunk", "raw", "raw_base64", "comment",
+        "error",
         "delay_ms", "disconnect",
     ]
     static let toolCallKeys = ["index", "id", "type", "name", "arguments"]
