@@ -292,3 +292,59 @@ struct TimestampTests {
         #expect(ChatEngine.iso8601(milliseconds: milliseconds) == text)
     }
 }
+
+/// Many turns at once against one store.
+struct EngineConcurrencyTests {
+    static let toolLoop = """
+          - request: { messages: { $last: { role: tool } } }
+            stream: [ { text: 'done' }, { finish: stop } ]
+          - stream: [ { tool_call: { index: 0, id: call_1, name: f, arguments: '{}' } }, { finish: tool_calls } ]
+
+        """
+
+    @Test func hundredConversationsWithToolLoopsAtOnce() async throws {
+        var harness = EngineHarness(llm: Self.toolLoop)
+        harness.tools = .init(["f": .success("ok")])
+        harness.options = FakeLLMOptions(loop: true, match: true)
+        try await harness.run { engine, store, _ in
+            let results = await withTaskGroup(of: [ChatMessage].self) { group in
+                for number in 0..<100 {
+                    group.addTask {
+                        (try? await EngineHarness.collect(engine, conversation: "c\(number)", requestID: "r")) ?? []
+                    }
+                }
+                var all: [[ChatMessage]] = []
+                for await messages in group { all.append(messages) }
+                return all
+            }
+            #expect(results.count == 100)
+            #expect(results.allSatisfy { $0.map(\.type) == [.toolExecution, .text] })
+            let rows = try store.allEvents()
+            #expect(rows.count == 300)
+            for number in 0..<100 {
+                let conversation = rows.filter { $0.conversationID == "c\(number)" }
+                #expect(conversation.map(\.type) == ["user_message", "tool_result", "assistant_message"])
+                #expect(conversation.map(\.seq) == [1, 2, 3])
+            }
+        }
+    }
+
+    @Test func fiftyRacingDuplicatesRunOnce() async throws {
+        let harness = EngineHarness(llm: "  - stream: [ { text: 'Hel' }, { text: 'lo' }, { finish: stop } ]\n")
+        try await harness.run { engine, store, server in
+            let results = await withTaskGroup(of: [ChatMessage].self) { group in
+                for _ in 0..<50 {
+                    group.addTask { (try? await EngineHarness.collect(engine, requestID: "same")) ?? [] }
+                }
+                var all: [[ChatMessage]] = []
+                for await messages in group { all.append(messages) }
+                return all
+            }
+            #expect(results.allSatisfy { $0.map(\.content).joined() == "Hello" })
+            #expect(results.filter { $0.first?[metadata: "cached"] == .bool(true) }.count == 49)
+            let rows = try store.allEvents()
+            #expect(rows.map(\.type) == ["user_message", "assistant_message"])
+            #expect(await server.journal().count == 1)
+        }
+    }
+}

@@ -37,6 +37,7 @@ struct EngineHarness {
     var configure: @Sendable (inout ChatEngineConfiguration) -> Void = { _ in }
     var tools = Tools()
     var pacer: any FakeLLMPacer = RealTimePacer()
+    var options = FakeLLMOptions()
     var dependencies = ChatEngineDependencies()
 
     /// The script from YAML (`llm:` list items, indented as top-level YAML).
@@ -52,7 +53,8 @@ struct EngineHarness {
     func run<T>(_ body: (ChatEngine, EventStore, FakeLLMServer) async throws -> T) async throws -> T {
         let store = try EventStore.temporary()
         defer { try? store.close() }
-        return try await FakeLLMServer.withRunning(script: try self.script(), pacer: self.pacer) { server in
+        return try await FakeLLMServer.withRunning(script: try self.script(), options: self.options, pacer: self.pacer)
+        { server in
             var configuration = ChatEngineConfiguration(baseURL: server.baseURL, model: "test-model")
             self.configure(&configuration)
             let engine = try ChatEngine(

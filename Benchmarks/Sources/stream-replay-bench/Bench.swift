@@ -19,7 +19,10 @@ struct Bench {
     static func run(_ options: Options) async throws {
         let report = Report()
         let date = ISO8601DateFormatter().string(from: Date())
-        print("StreamReplay benchmarks\(options.quick ? " (--quick: sizes / 10)" : ""), \(date), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "StreamReplay benchmarks\(options.quick ? " (--quick: sizes / 10)" : ""), \(date), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
+        print("load average at start: \(loadAverage()) (other processes on the machine skew every rate)")
         print(Report.line(.init(measure: "measure", value: "result", target: "target", verdict: "")))
         let curl = Curl()
         if options.runs("sse") {
@@ -47,7 +50,10 @@ struct Bench {
                     "\(format(text.curlRate)) chunks/s"
                 )
                 report.add("  time to EOF (median)", "\(format(text.curlSeconds, 3)) s")
-                report.add("  the fake's first answer incl. building its plan (cold)", "\(format(text.coldFirstRead, 3)) s")
+                report.add(
+                    "  the fake's first answer incl. building its plan (cold)",
+                    "\(format(text.coldFirstRead, 3)) s"
+                )
                 // The target is about the stream as the fake plays scenarios (the first run); the
                 // 16 KB run is there to show the engine's own cost.
                 let fraction = text.engineRate / text.curlRate
@@ -64,9 +70,19 @@ struct Bench {
             try await MemoryBench.run(options: options, report: report)
         }
         report.header("Totals")
-        report.add("peak RSS of this process (VmHWM)", "\(format(Double(Memory.status("VmHWM")) / Double(1 << 20), 1)) MB")
+        report.add(
+            "peak RSS of this process (VmHWM)",
+            "\(format(Double(Memory.status("VmHWM")) / Double(1 << 20), 1)) MB"
+        )
+        report.add("load average at the end (1, 5, 15 min)", loadAverage())
         let verdicts = report.verdicts
         print("")
         print("\(verdicts.pass) PASS, \(verdicts.miss) MISS")
     }
+}
+
+/// The first three fields of /proc/loadavg.
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }

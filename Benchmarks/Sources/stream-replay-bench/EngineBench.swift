@@ -29,7 +29,12 @@ enum EngineBench {
         configuration.persistDeltas = persist
         configuration.idleTimeout = .seconds(600)
         let dependencies = ChatEngineDependencies(clock: ContinuousClock(), observer: observer)
-        let engine = try ChatEngine(configuration: configuration, store: store, tools: tools, dependencies: dependencies)
+        let engine = try ChatEngine(
+            configuration: configuration,
+            store: store,
+            tools: tools,
+            dependencies: dependencies
+        )
         onStart()
         let (partial, elapsed) = try await measure { () async throws -> TurnResult in
             var result = TurnResult(elapsed: .zero)
@@ -74,13 +79,21 @@ enum EngineBench {
         var runs: [TextRun] = []
         runs.append(
             try await self.runText(
-                options: options, report: report, curl: curl, label: "one write per event", chunks: chunks,
+                options: options,
+                report: report,
+                curl: curl,
+                label: "one write per event",
+                chunks: chunks,
                 answer: Fixtures.textAnswer(chunks: chunks)
             )
         )
         runs.append(
             try await self.runText(
-                options: options, report: report, curl: curl, label: "16 KB writes", chunks: chunks,
+                options: options,
+                report: report,
+                curl: curl,
+                label: "16 KB writes",
+                chunks: chunks,
                 answer: Fixtures.textAnswerInBigWrites(chunks: chunks, writeBytes: 16 * 1024)
             )
         )
@@ -102,7 +115,12 @@ enum EngineBench {
         return try await FakeLLMServer.withRunning(script: Fixtures.script([answer])) { server in
             // Warm-up: the fake builds and caches the answer's playback plan on its first request.
             var run = TextRun(
-                label: label, chunks: chunks, engineRate: .nan, curlRate: .nan, curlSeconds: .nan, curlBytes: 0,
+                label: label,
+                chunks: chunks,
+                engineRate: .nan,
+                curlRate: .nan,
+                curlSeconds: .nan,
+                curlBytes: 0,
                 coldFirstRead: .nan
             )
             if let curl {

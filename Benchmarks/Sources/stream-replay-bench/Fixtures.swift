@@ -35,13 +35,15 @@ enum Fixtures {
     /// (Not `framing.write_size`: the fake builds that plan in quadratic time and memory; see the
     /// fake section's `write_size` row.)
     static func textAnswerInBigWrites(chunks: Int, writeBytes: Int, word: String = "word ") -> LLMAnswer {
-        let envelope = #"{"id":"chatcmpl-benchmark00000000000000","object":"chat.completion.chunk","created":1767225600,"model":"test-model","choices":[{"index":0,"delta":"#
+        let envelope =
+            #"{"id":"chatcmpl-benchmark00000000000000","object":"chat.completion.chunk","created":1767225600,"model":"test-model","choices":[{"index":0,"delta":"#
         var bytes: [UInt8] = []
         bytes.reserveCapacity(chunks * 200)
         for position in 0..<chunks {
             let role = position == 0 ? #""role":"assistant","# : ""
             let finish = position == chunks - 1 ? #""stop""# : "null"
-            let event = "data: " + envelope + "{" + role + #""content":""# + word + #""},"finish_reason":"# + finish + "}]}\n\n"
+            let event =
+                "data: " + envelope + "{" + role + #""content":""# + word + #""},"finish_reason":"# + finish + "}]}\n\n"
             bytes.append(contentsOf: event.utf8)
         }
         var frames: [Frame] = []

@@ -8,7 +8,8 @@ enum MemoryBench {
     /// The child side: `--memory-probe CHUNKS CHUNK_BYTES`; prints `growth=… peak=… texts=…`.
     static func probe(chunks: Int, chunkBytes: Int) async throws {
         let word = String(repeating: "w", count: max(0, chunkBytes - 1)) + " "
-        try await FakeLLMServer.withRunning(script: Fixtures.script([Fixtures.textAnswer(chunks: chunks, word: word)])) {
+        try await FakeLLMServer.withRunning(script: Fixtures.script([Fixtures.textAnswer(chunks: chunks, word: word)]))
+        {
             server in
             if let curl = Curl() { _ = try await curl.read(server) }
             // One small turn first so that lazily made singletons (HTTP client, SQLite) are counted out.
@@ -16,7 +17,9 @@ enum MemoryBench {
             let reset = Memory.resetPeak()
             let result = try await EngineBench.turn(server: server, persist: false)
             let peak = Memory.status("VmHWM")
-            print("growth=\(reset ? peak - before : -1) peak=\(peak) texts=\(result.texts) errors=\(result.errors.count)")
+            print(
+                "growth=\(reset ? peak - before : -1) peak=\(peak) texts=\(result.texts) errors=\(result.errors.count)"
+            )
         }
     }
 
@@ -52,9 +55,18 @@ enum MemoryBench {
         }
         func mb(_ bytes: Int) -> String { "\(format(Double(bytes) / Double(1 << 20), 1)) MB" }
         let answer = chunks * 5
-        report.add("turn peak RSS growth, \(megabytes(answer)) answer in \(format(Double(chunks))) chunks", mb(small.growth))
-        report.add("turn peak RSS growth, \(megabytes(answer)) answer in \(format(Double(chunks / 10))) chunks", mb(fewer.growth))
-        report.add("turn peak RSS growth, \(megabytes(answer * 10)) answer in \(format(Double(chunks))) chunks", mb(larger.growth))
+        report.add(
+            "turn peak RSS growth, \(megabytes(answer)) answer in \(format(Double(chunks))) chunks",
+            mb(small.growth)
+        )
+        report.add(
+            "turn peak RSS growth, \(megabytes(answer)) answer in \(format(Double(chunks / 10))) chunks",
+            mb(fewer.growth)
+        )
+        report.add(
+            "turn peak RSS growth, \(megabytes(answer * 10)) answer in \(format(Double(chunks))) chunks",
+            mb(larger.growth)
+        )
         // Same answer, 10× the chunks: at most 1.5× the memory (plus 2 MB of allocator noise).
         let extraPerChunk = Double(small.growth - fewer.growth) / Double(chunks - chunks / 10)
         report.add(

@@ -6,8 +6,12 @@ enum SSEBench {
     /// About `bytes` of events such as OpenAI streams them: text deltas (some non-ASCII), an
     /// occasional tool-call fragment, keep-alive comments, a final `[DONE]`.
     static func makeStream(bytes target: Int) -> (buffer: ByteBuffer, events: Int) {
-        let words = ["Hello", " world", ",", " the", " quick", " brown", " fox", " jumps", " — ", " naïve", " café", " 😀", "\\n\\n", " \\\"quoted\\\""]
-        let prefix = #"data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_f33667828e","choices":[{"index":0,"delta":{"#
+        let words = [
+            "Hello", " world", ",", " the", " quick", " brown", " fox", " jumps", " — ", " naïve", " café", " 😀",
+            "\\n\\n", " \\\"quoted\\\"",
+        ]
+        let prefix =
+            #"data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_f33667828e","choices":[{"index":0,"delta":{"#
         let suffix = #"},"logprobs":null,"finish_reason":null}]}"# + "\n\n"
         var buffer = ByteBuffer()
         buffer.reserveCapacity(target + 4096)
@@ -44,7 +48,7 @@ enum SSEBench {
         let end = stream.writerIndex
         while offset < end {
             let length = min(piece, end - offset)
-            let slice = stream.getSlice(at: offset, length: length)!
+            guard let slice = stream.getSlice(at: offset, length: length) else { break }
             try processor.process(buffer: slice) { event in
                 events += 1
                 dataBytes &+= event.data?.utf8.count ?? 0
@@ -63,7 +67,9 @@ enum SSEBench {
         for piece in [1, 64, 16 * 1024] {
             let ((events, _), elapsed) = try await measure { try self.decode(stream, piece: piece) }
             guard events == expected else {
-                throw BenchError("SSE decoder: \(events) events decoded from \(piece)-byte pieces, expected \(expected)")
+                throw BenchError(
+                    "SSE decoder: \(events) events decoded from \(piece)-byte pieces, expected \(expected)"
+                )
             }
             let rate = Double(stream.readableBytes) / Double(1 << 20) / elapsed.seconds
             report.add(

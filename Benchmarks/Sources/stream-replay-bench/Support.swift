@@ -93,7 +93,9 @@ func format(_ value: Double, _ digits: Int = 0) -> String {
 }
 
 func megabytes(_ bytes: Int) -> String {
-    bytes >= 1 << 20 ? "\(format(Double(bytes) / Double(1 << 20), bytes % (1 << 20) == 0 ? 0 : 2)) MB" : "\(format(Double(bytes) / 1024, 0)) KB"
+    bytes >= 1 << 20
+        ? "\(format(Double(bytes) / Double(1 << 20), bytes % (1 << 20) == 0 ? 0 : 2)) MB"
+        : "\(format(Double(bytes) / 1024, 0)) KB"
 }
 
 /// Progress notes go to standard error, the table to standard output.
