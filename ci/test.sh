@@ -23,7 +23,7 @@ echo "== swift build --build-tests"
 swift build --build-tests --explicit-target-dependency-import-check error
 
 echo "== swift test"
-swift test --skip-build
+timeout 1800 swift test --skip-build
 
 echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"

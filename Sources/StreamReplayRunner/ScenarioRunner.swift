@@ -28,6 +28,9 @@ public struct ScenarioRunner: Sendable {
         public var repeatCount: Int
         /// Real time one scenario may take before it fails (a safety net: scenario time is virtual).
         public var timeout: Duration
+        /// Live mode: run against this endpoint instead of the fake; scenarios without a `live`
+        /// section are skipped.
+        public var live: LiveTarget?
 
         public init(
             jobs: Int? = nil,
@@ -35,8 +38,10 @@ public struct ScenarioRunner: Sendable {
             filter: String? = nil,
             failFast: Bool = false,
             repeatCount: Int = 1,
-            timeout: Duration = .seconds(30)
+            timeout: Duration = .seconds(30),
+            live: LiveTarget? = nil
         ) {
+            self.live = live
             self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             self.tags = tags
             self.filter = filter
@@ -125,6 +130,9 @@ public struct ScenarioRunner: Sendable {
                 ? [Diagnostic(file: file, line: 1, column: 1, message: error.message)] : error.diagnostics
             return ScenarioResult(file: file, name: file, verdict: .error, diagnostics: diagnostics)
         case .scenario(let scenario):
+            if self.options.live != nil, scenario.live == nil {
+                return ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .skipped)
+            }
             var first = await self.runOnce(scenario)
             guard self.options.repeatCount > 1 else { return first }
             var passes = first.verdict == .pass ? 1 : 0
@@ -164,6 +172,9 @@ public struct ScenarioRunner: Sendable {
         ) { group in
             group.addTask {
                 do {
+                    if let live = self.options.live {
+                        return .success(try await execution.runLive(live))
+                    }
                     return .success(try await execution.run())
                 } catch {
                     return .failure(error)
@@ -179,7 +190,24 @@ public struct ScenarioRunner: Sendable {
         }
         switch outcome {
         case .success(let observation):
-            result.failures = ScenarioChecks.failures(of: scenario, in: observation)
+            result.failures = ScenarioChecks.failures(of: scenario, in: observation, live: self.options.live != nil)
+            result.findings = observation.responses.enumerated().flatMap { number, response in
+                WireValidator.findings(in: response.body, contentType: response.contentType).map { finding in
+                    var finding = finding
+                    finding.message = "response \(number + 1) (hop \(response.hop)): \(finding.message)"
+                    return finding
+                }
+            }
+            for finding in result.findings where finding.severity == .fail {
+                result.failures.append(
+                    ScenarioFailure(
+                        path: "wire.\(finding.rule)",
+                        expected: "a stream that follows the OpenAI rules",
+                        actual: finding.message,
+                        message: finding.description
+                    )
+                )
+            }
             result.transcript = Transcript.lines(scenario: scenario, observation: observation)
             result.verdict = result.failures.isEmpty ? .pass : .fail
         case .failure(let error):

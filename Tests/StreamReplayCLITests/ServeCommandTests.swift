@@ -2,6 +2,7 @@ import Foundation
 import StreamReplayFakeLLM
 import StreamReplayScenario
 import StreamReplayTestSupport
+import Synchronization
 import Testing
 
 /// Runs the built binary and asserts stdout, stderr and the exit code.
@@ -79,15 +80,25 @@ struct ServeCommandTests {
 /// `serve --watch`: a broken edit keeps the old script and prints the problem; a fix reloads.
 @Suite(.serialized)
 struct ServeWatchTests {
-    /// Reads stderr lines until one contains `text` (the server's own signal, not a sleep).
+    /// Reads stderr until it contains `text` (the server's own signal, not a sleep). A 60 s
+    /// real-time bound only keeps a broken server from hanging the suite.
     private func waitForLine(containing text: String, in handle: FileHandle) -> String {
-        var seen = ""
-        while !seen.contains(text) {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
+        let seen = Mutex("")
+        let found = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                let done = seen.withLock { seen -> Bool in
+                    seen += String(decoding: data, as: UTF8.self)
+                    return seen.contains(text)
+                }
+                if done { break }
+            }
+            found.signal()
         }
-        return seen
+        _ = found.wait(timeout: .now() + 60)
+        return seen.withLock { $0 }
     }
 
     @Test func brokenEditKeepsTheOldScriptAndAFixReloads() async throws {

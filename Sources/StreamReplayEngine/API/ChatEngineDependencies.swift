@@ -1,4 +1,5 @@
 import Foundation
+public import NIOCore
 
 /// Everything time- or randomness-dependent the engine uses, injected so that a harness can make
 /// every run exact. The defaults are the system's.
@@ -94,12 +95,19 @@ public protocol ChatEngineObserver: Sendable {
     func engineFinished(_ response: ObservedResponse)
     /// The engine is about to wait `delay` on its clock before retrying a hop (retry back-off).
     func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int)
+    /// The engine is about to send this chat-completions request body (one call per attempt).
+    func engineWillSend(requestBody: String, conversationID: String, requestID: String, hop: Int)
+    /// Body bytes of `response` exactly as they arrived, before the engine handles them (for a
+    /// wire validator or a recorder).
+    func engineReceived(_ bytes: ByteBuffer, of response: ObservedResponse)
 }
 
 extension ChatEngineObserver {
     public func engineConsumed(bytes: Int, of response: ObservedResponse) {}
     public func engineFinished(_ response: ObservedResponse) {}
     public func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {}
+    public func engineWillSend(requestBody: String, conversationID: String, requestID: String, hop: Int) {}
+    public func engineReceived(_ bytes: ByteBuffer, of response: ObservedResponse) {}
 }
 
 /// A response the engine reads, as the observer sees it.
@@ -112,4 +120,8 @@ public struct ObservedResponse: Sendable, Hashable {
     public var hop: Int
     /// 0 for the first attempt, n for retry n.
     public var attempt: Int
+    /// The HTTP status of the response.
+    public var status: Int
+    /// The response's `Content-Type`, when it has one.
+    public var contentType: String?
 }

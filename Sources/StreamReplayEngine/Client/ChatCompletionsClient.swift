@@ -166,7 +166,14 @@ struct ChatCompletionsClient: Sendable {
         if let key = self.configuration.apiKey, !key.isEmpty {
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
         }
-        request.body = .bytes(ByteBuffer(string: body.compactJSON))
+        let bodyText = body.compactJSON
+        request.body = .bytes(ByteBuffer(string: bodyText))
+        self.dependencies.observer?.engineWillSend(
+            requestBody: bodyText,
+            conversationID: context.conversationID,
+            requestID: context.requestID,
+            hop: context.hop
+        )
 
         let response: HTTPClientResponse
         do {
@@ -181,7 +188,9 @@ struct ChatCompletionsClient: Sendable {
             conversationID: context.conversationID,
             requestID: context.requestID,
             hop: context.hop,
-            attempt: attempt
+            attempt: attempt,
+            status: Int(response.status.code),
+            contentType: response.headers.first(name: "content-type")
         )
         defer { self.dependencies.observer?.engineFinished(observed) }
         self.dependencies.observer?.engineConsumed(bytes: 0, of: observed)
@@ -216,6 +225,7 @@ struct ChatCompletionsClient: Sendable {
         do {
             for try await buffer in response.body {
                 lastActivity.value = clock.now
+                self.dependencies.observer?.engineReceived(buffer, of: observed)
                 reader.noteBytes()
                 consumed += buffer.readableBytes
                 try processor.process(buffer: buffer) { event in

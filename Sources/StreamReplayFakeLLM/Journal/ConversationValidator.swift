@@ -1,10 +1,10 @@
-import StreamReplayScenario
+package import StreamReplayScenario
 
 /// Checks a chat-completions request body the way a real provider does, and words the refusal
 /// like one (OpenAI's 400 `invalid_request_error`).
-enum ConversationValidator {
+package enum ConversationValidator {
     /// Why the provider would refuse `body`, with the parameter at fault; `nil` when it is valid.
-    static func problem(in body: ScenarioValue?) -> (message: String, param: String?)? {
+    package static func problem(in body: ScenarioValue?) -> (message: String, param: String?)? {
         guard let body else {
             return (
                 "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",

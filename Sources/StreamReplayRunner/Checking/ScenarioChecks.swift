@@ -5,7 +5,11 @@ import StreamReplayScenario
 /// Compares an observation with the scenario: the `llm` request matchers, each turn's `expect`,
 /// the top-level `expect`, the script's own rules, then every invariant.
 enum ScenarioChecks {
-    static func failures(of scenario: Scenario, in observation: ScenarioObservation) -> [ScenarioFailure] {
+    static func failures(
+        of scenario: Scenario,
+        in observation: ScenarioObservation,
+        live: Bool = false
+    ) -> [ScenarioFailure] {
         var failures: [ScenarioFailure] = []
         func check(_ matcher: Matcher?, _ actual: ScenarioValue?, at path: String) {
             guard let matcher, let mismatch = matcher.firstMismatch(in: actual, at: path) else { return }
@@ -25,8 +29,8 @@ enum ScenarioChecks {
             )
         }
 
-        // What the engine sent.
-        for request in observation.requests {
+        // What the engine sent (offline: the script's request matchers).
+        for request in observation.requests where !live {
             guard let entry = request.entry, entry < scenario.llm.count else { continue }
             check(scenario.llm[entry].request, request.body, at: "llm[\(entry)].request")
         }
@@ -44,19 +48,29 @@ enum ScenarioChecks {
             check(expect.error, ObservationValues.error(of: turn), at: "\(prefix).error")
         }
 
-        // The whole run.
-        let expect = scenario.expect
+        // The whole run: `expect`, or `live.expect` against a real provider.
+        let expect = live ? (scenario.live ?? Expectations()) : scenario.expect
+        let prefix = live ? "live.expect" : "expect"
+        check(
+            expect.text,
+            .string(observation.turns.flatMap(\.messages).filter { $0.type == .text }.map(\.content).joined()),
+            at: "\(prefix).text"
+        )
         check(
             expect.messages,
             .array(observation.turns.flatMap(\.messages).map(ObservationValues.message)),
-            at: "expect.messages"
+            at: "\(prefix).messages"
         )
-        check(expect.events, .array(observation.events.map(ObservationValues.event)), at: "expect.events")
-        check(expect.writes, .array(observation.writes.map(ObservationValues.write)), at: "expect.writes")
-        check(expect.toolCalls, .array(observation.toolCalls.map(ObservationValues.toolCall)), at: "expect.tool_calls")
-        check(expect.llmRequests, .int(observation.requests.count), at: "expect.llm_requests")
+        check(expect.events, .array(observation.events.map(ObservationValues.event)), at: "\(prefix).events")
+        check(expect.writes, .array(observation.writes.map(ObservationValues.write)), at: "\(prefix).writes")
+        check(
+            expect.toolCalls,
+            .array(observation.toolCalls.map(ObservationValues.toolCall)),
+            at: "\(prefix).tool_calls"
+        )
+        check(expect.llmRequests, .int(observation.requests.count), at: "\(prefix).llm_requests")
         if let error = expect.error {
-            check(error, observation.turns.first.flatMap(ObservationValues.error(of:)), at: "expect.error")
+            check(error, observation.turns.first.flatMap(ObservationValues.error(of:)), at: "\(prefix).error")
         }
 
         // A turn that failed unexpectedly.
@@ -89,7 +103,7 @@ enum ScenarioChecks {
                 )
             )
         }
-        if observation.unusedAnswers > 0 {
+        if !live, observation.unusedAnswers > 0 {
             failures.append(
                 ScenarioFailure(
                     path: "llm[\(scenario.llm.count - observation.unusedAnswers)]",

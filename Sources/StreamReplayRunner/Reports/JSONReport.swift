@@ -22,6 +22,18 @@ public enum JSONReport {
                     )
                 ),
                 .init(
+                    "findings",
+                    .array(
+                        result.findings.map { finding in
+                            .object([
+                                .init("severity", .string(finding.severity.rawValue)),
+                                .init("rule", .string(finding.rule)),
+                                .init("message", .string(finding.message)),
+                            ])
+                        }
+                    )
+                ),
+                .init(
                     "diagnostics",
                     .array(
                         result.diagnostics.map { diagnostic in

@@ -28,7 +28,10 @@ public enum JUnitReport {
             for result in results {
                 xml += "    <testcase classname=\"\(Self.escape(folder))\" name=\"\(Self.escape(result.name))\""
                 xml += " file=\"\(Self.escape(result.file))\" time=\"\(Self.seconds(result.durationMilliseconds))\""
+                let findings = result.findings.map(\.description).joined(separator: "\n")
                 switch result.verdict {
+                case .pass where !findings.isEmpty:
+                    xml += ">\n      <system-out>\(Self.escape(findings))</system-out>\n    </testcase>\n"
                 case .pass:
                     xml += "/>\n"
                 case .fail:

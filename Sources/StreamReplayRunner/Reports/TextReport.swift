@@ -19,7 +19,11 @@ public struct TextReport: Sendable {
         let time = "\(result.durationMilliseconds) ms"
         switch result.verdict {
         case .pass:
-            return "\(self.paint("✓", "32")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
+            var text = "\(self.paint("✓", "32")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
+            for finding in result.findings {
+                text += "\n    wire: \(finding)"
+            }
+            return text
         case .skipped:
             return "\(self.paint("-", "33")) \(result.name)  \(self.paint("\(result.file) · skipped", "2"))"
         case .error:
@@ -52,6 +56,9 @@ public struct TextReport: Sendable {
                 lines.append("\(section.path), actual:")
                 lines.append(contentsOf: section.actual.map { "  " + $0 })
             }
+        }
+        for finding in result.findings where finding.severity == .warn {
+            lines.append("wire: \(finding)")
         }
         if !result.transcript.isEmpty {
             lines.append("transcript:")

@@ -26,73 +26,116 @@ struct ScenarioExecution: Sendable {
         let script = FakeLLMScript(scenario: self.scenario)
 
         return try await FakeLLMServer.withRunning(script: script, pacer: time, logger: self.logger) { server in
-            var observation = ScenarioObservation()
             let dependencies = ChatEngineDependencies(
                 clock: clock,
                 wallClock: { Self.epochMilliseconds + Self.milliseconds(clock.now.offset) },
                 ids: SeededIDSource(seed: 0),
                 observer: time
             )
-            let engine: ChatEngine?
-            do throws(ChatEngineError) {
-                engine = try ChatEngine(
-                    configuration: self.configuration(baseURL: server.baseURL),
-                    store: store,
-                    tools: tools,
-                    dependencies: dependencies,
-                    logger: self.logger
-                )
-            } catch {
-                engine = nil
-                observation.engineError = error
-            }
-            for (index, turn) in self.scenario.turns.enumerated() {
-                let answeredBefore =
-                    (try? store.event(conversationID: turn.conversation, requestID: "assistant:\(turn.requestID)"))
-                    != nil
-                let start = writes.count
-                guard let engine else {
-                    observation.turns.append(
-                        .init(
-                            turnIndex: index,
-                            copy: 0,
-                            conversationID: turn.conversation,
-                            requestID: turn.requestID,
-                            messages: [],
-                            thrown: observation.engineError,
-                            writeRange: nil,
-                            answeredBefore: answeredBefore
-                        )
-                    )
-                    continue
-                }
-                let copies = await Self.play(turn, on: engine)
-                await engine.waitUntilIdle()
-                let range: Range<Int>? = turn.concurrently == 1 ? start..<writes.count : nil
-                for (copy, result) in copies.enumerated() {
-                    observation.turns.append(
-                        .init(
-                            turnIndex: index,
-                            copy: copy,
-                            conversationID: turn.conversation,
-                            requestID: turn.requestID,
-                            messages: result.messages,
-                            thrown: result.thrown,
-                            writeRange: range,
-                            answeredBefore: answeredBefore
-                        )
-                    )
-                }
-            }
-            await engine?.waitUntilIdle()
-            observation.events = try store.allEvents()
-            observation.writes = writes.all
-            observation.toolCalls = tools.calls
-            observation.toolProblems = tools.problems
+            var observation = try await self.playTurns(
+                configuration: self.configuration(baseURL: server.baseURL),
+                store: store,
+                tools: tools,
+                dependencies: dependencies,
+                writes: writes
+            )
             observation.requests = await server.journal().filter(\.isChatCompletion)
             observation.unusedAnswers = await server.unusedAnswers()
             return observation
         }
+    }
+
+    /// Plays the scenario against a real endpoint: real time, the real HTTP client (TLS), the
+    /// model and key of `target`; the `llm` script is not played.
+    func runLive(_ target: LiveTarget) async throws -> ScenarioObservation {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let writes = WriteLog()
+        store.setWriteObserver { writes.append($0) }
+        let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: VirtualClock())
+        let recorder = LiveRecorder()
+        var configuration = self.configuration(baseURL: target.baseURL)
+        configuration.model = target.model
+        configuration.apiKey = target.apiKey
+        configuration.idleTimeout = max(configuration.idleTimeout, .seconds(60))
+        let dependencies = ChatEngineDependencies(clock: ContinuousClock(), observer: recorder)
+        var observation = try await self.playTurns(
+            configuration: configuration,
+            store: store,
+            tools: tools,
+            dependencies: dependencies,
+            writes: writes
+        )
+        observation.requests = recorder.requests
+        observation.responses = recorder.responses
+        return observation
+    }
+
+    /// Runs every turn in order (`concurrently` copies at once) and collects what came out.
+    private func playTurns(
+        configuration: ChatEngineConfiguration,
+        store: EventStore,
+        tools: ScriptedToolExecutor,
+        dependencies: ChatEngineDependencies,
+        writes: WriteLog
+    ) async throws -> ScenarioObservation {
+        var observation = ScenarioObservation()
+        let engine: ChatEngine?
+        do throws(ChatEngineError) {
+            engine = try ChatEngine(
+                configuration: configuration,
+                store: store,
+                tools: tools,
+                dependencies: dependencies,
+                logger: self.logger
+            )
+        } catch {
+            engine = nil
+            observation.engineError = error
+        }
+        for (index, turn) in self.scenario.turns.enumerated() {
+            let answeredBefore =
+                (try? store.event(conversationID: turn.conversation, requestID: "assistant:\(turn.requestID)")) != nil
+            let start = writes.count
+            guard let engine else {
+                observation.turns.append(
+                    .init(
+                        turnIndex: index,
+                        copy: 0,
+                        conversationID: turn.conversation,
+                        requestID: turn.requestID,
+                        messages: [],
+                        thrown: observation.engineError,
+                        writeRange: nil,
+                        answeredBefore: answeredBefore
+                    )
+                )
+                continue
+            }
+            let copies = await Self.play(turn, on: engine)
+            await engine.waitUntilIdle()
+            let range: Range<Int>? = turn.concurrently == 1 ? start..<writes.count : nil
+            for (copy, result) in copies.enumerated() {
+                observation.turns.append(
+                    .init(
+                        turnIndex: index,
+                        copy: copy,
+                        conversationID: turn.conversation,
+                        requestID: turn.requestID,
+                        messages: result.messages,
+                        thrown: result.thrown,
+                        writeRange: range,
+                        answeredBefore: answeredBefore
+                    )
+                )
+            }
+        }
+        await engine?.waitUntilIdle()
+        observation.events = try store.allEvents()
+        observation.writes = writes.all
+        observation.toolCalls = tools.calls
+        observation.toolProblems = tools.problems
+        return observation
     }
 
     /// Starts every copy of a turn at once (in copy order), and collects each copy's messages.

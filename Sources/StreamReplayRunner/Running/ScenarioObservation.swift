@@ -27,6 +27,8 @@ struct ScenarioObservation: Sendable {
     /// Every request the fake received (chat completions only).
     var requests: [RecordedRequest] = []
     var unusedAnswers = 0
+    /// Live mode: each response's raw body as received, for the wire validator.
+    var responses: [LiveRecorder.Response] = []
     /// Bytes of the `llm` frames played, for the transcript.
     var engineError: ChatEngineError?
 }

@@ -19,6 +19,8 @@ public struct ScenarioResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// What went over the wire and what the engine yielded, for a failure report.
     public var transcript: [String]
+    /// Live mode: what the wire validator found in the provider's streams.
+    public var findings: [WireFinding] = []
 
     public init(
         file: String,

@@ -31,7 +31,10 @@ public struct ScenarioLoader: Sendable {
         self.options = options
     }
 
-    static let topLevelKeys = ["name", "description", "tags", "engine", "tools", "turns", "llm", "expect"]
+    static let topLevelKeys = ["name", "description", "tags", "engine", "tools", "turns", "llm", "expect", "live"]
+    static let liveExpectKeys = [
+        "messages", "events", "writes", "tool_calls", "llm_requests", "error", "invariants", "text",
+    ]
     static let engineKeys = [
         "model", "max_tool_hops", "persistence", "system_prompt", "history_limit", "idle_timeout_ms", "llm_retries",
     ]
@@ -150,6 +153,17 @@ public struct ScenarioLoader: Sendable {
                     reader.sequence(value, what: "'llm' (one answer per request)")?.compactMap {
                         self.answer($0, reader: reader)
                     } ?? []
+            case "live":
+                for (key, _, value) in reader.mapping(value, allowed: ["expect"], what: "'live'") ?? []
+                where key == "expect" {
+                    scenario.live = self.expectations(
+                        value,
+                        reader: reader,
+                        allowed: Self.liveExpectKeys,
+                        what: "'live.expect'"
+                    )
+                }
+                if scenario.live == nil { scenario.live = Expectations() }
             case "expect":
                 scenario.expect = self.expectations(value, reader: reader)
                 if case .mapping(let mapping) = value {
@@ -174,9 +188,14 @@ public struct ScenarioLoader: Sendable {
         return scenario
     }
 
-    private func expectations(_ node: Node, reader: NodeReader) -> Expectations {
+    private func expectations(
+        _ node: Node,
+        reader: NodeReader,
+        allowed: [String] = ScenarioLoader.expectKeys,
+        what: String = "'expect'"
+    ) -> Expectations {
         var expect = Expectations()
-        for (key, _, value) in reader.mapping(node, allowed: Self.expectKeys, what: "'expect'") ?? [] {
+        for (key, _, value) in reader.mapping(node, allowed: allowed, what: what) ?? [] {
             switch key {
             case "messages": expect.messages = reader.matcher(value)
             case "events": expect.events = reader.matcher(value)
@@ -184,6 +203,7 @@ public struct ScenarioLoader: Sendable {
             case "tool_calls": expect.toolCalls = reader.matcher(value)
             case "llm_requests": expect.llmRequests = reader.matcher(value)
             case "error": expect.error = reader.matcher(value)
+            case "text": expect.text = reader.matcher(value)
             case "invariants":
                 for (key, _, value) in reader.mapping(value, allowed: ["allow"], what: "'invariants'") ?? []
                 where key == "allow" {

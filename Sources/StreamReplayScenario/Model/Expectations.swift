@@ -14,6 +14,8 @@ public struct Expectations: Sendable, Hashable {
     public var error: Matcher?
     /// Invariants not checked in this scenario.
     public var allowedInvariants: [String]
+    /// Live mode only: the text messages of all turns, joined.
+    public var text: Matcher?
 
     public init(
         messages: Matcher? = nil,

@@ -14,6 +14,9 @@ public struct Scenario: Sendable {
     public var llm: [LLMAnswer]
     /// The `expect` section.
     public var expect: Expectations
+    /// The `live.expect` section: what must hold against a real provider (`run --live`); a
+    /// scenario without it is skipped in live mode.
+    public var live: Expectations?
 
     public init(
         file: String,
@@ -35,5 +38,6 @@ public struct Scenario: Sendable {
         self.turns = turns
         self.llm = llm
         self.expect = expect
+        self.live = nil
     }
 }

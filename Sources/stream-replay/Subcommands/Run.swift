@@ -18,6 +18,8 @@ struct Run: AsyncParsableCommand {
               stream-replay run scenarios/tool-calls --jobs 1
               stream-replay run --tag idempotency --junit report.xml --json report.json
               stream-replay run scenarios --repeat 100   # determinism soak
+              stream-replay run --live --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
+                --api-key-env OPENAI_API_KEY scenarios/live
 
             The last line is `N passed, N failed` (plus errored/skipped when not zero).
             Exit codes: 0 all pass, 1 some fail, 2 a file is wrong or misuse, 130 interrupted.
@@ -54,10 +56,30 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Log engine and fake details on stderr.")
     var verbose = false
 
+    @Flag(help: "Run against a real endpoint instead of the fake (scenarios without `live:` are skipped).")
+    var live = false
+
+    @Option(help: "Live mode: the provider's base URL, such as https://api.openai.com/v1.")
+    var baseURL: String?
+
+    @Option(help: "Live mode: the model to request.")
+    var model: String?
+
+    @Option(help: "Live mode: the environment variable that holds the API key (never printed).")
+    var apiKeyEnv: String = "OPENAI_API_KEY"
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
         if self.repeat < 1 { throw ValidationError("--repeat must be at least 1, found \(self.repeat)") }
         if self.timeout < 1 { throw ValidationError("--timeout must be at least 1 second, found \(self.timeout)") }
+        if self.live {
+            guard let baseURL, baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+                throw ValidationError("--live needs --base-url http(s)://… (the provider's OpenAI-compatible base URL)")
+            }
+            guard let model, !model.isEmpty else { throw ValidationError("--live needs --model NAME") }
+        } else if self.baseURL != nil || self.model != nil {
+            throw ValidationError("--base-url and --model apply to live mode; add --live")
+        }
     }
 
     func run() async throws {
@@ -74,6 +96,14 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(2)
         }
         Signals.exitOnInterrupt()
+        var liveTarget: LiveTarget?
+        if self.live, let baseURL, let model {
+            let key = ProcessInfo.processInfo.environment[self.apiKeyEnv]
+            if key == nil || key?.isEmpty == true {
+                Output.error("note: \(self.apiKeyEnv) is not set; requests are sent without an API key")
+            }
+            liveTarget = LiveTarget(baseURL: baseURL, model: model, apiKey: key)
+        }
         let runner = ScenarioRunner(
             options: .init(
                 jobs: self.jobs,
@@ -81,7 +111,8 @@ struct Run: AsyncParsableCommand {
                 filter: self.filter,
                 failFast: self.failFast,
                 repeatCount: self.repeat,
-                timeout: .seconds(self.timeout)
+                timeout: .seconds(self.timeout),
+                live: liveTarget
             ),
             logger: Logger(label: "stream-replay")
         )

@@ -73,6 +73,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: self.verbose)
         let scripts: [FakeLLMScript]
+        // Taken before loading: an edit made right after start is still noticed by --watch.
+        let fingerprint = Self.fingerprint(self.paths)
         switch Self.load(self.paths) {
         case .success(let loaded):
             scripts = loaded
@@ -98,7 +100,7 @@ struct Serve: AsyncParsableCommand {
                     return await withTaskGroup(of: Int32?.self) { group in
                         group.addTask { await Signals.next([SIGINT, SIGTERM]) }
                         group.addTask {
-                            await Self.watch(self.paths, server: server)
+                            await Self.watch(self.paths, from: fingerprint, server: server)
                             return nil
                         }
                         let first = await group.next() ?? nil
@@ -149,8 +151,8 @@ struct Serve: AsyncParsableCommand {
 
     /// Polls the files once a second; reloads on a change, keeping the old scripts when the new
     /// files are wrong (the problem is printed) or gone.
-    static func watch(_ paths: [String], server: FakeLLMServer) async {
-        var last = Self.fingerprint(paths)
+    static func watch(_ paths: [String], from fingerprint: [String: Date], server: FakeLLMServer) async {
+        var last = fingerprint
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: .seconds(1))
