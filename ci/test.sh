@@ -28,3 +28,6 @@ timeout 1800 swift test --skip-build
 echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"
 "$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json
+
+echo "== live mode against a third-party mock"
+ci/live-mock.sh "$BIN"
