@@ -63,6 +63,10 @@ let package = Package(
         .target(
             name: "StreamReplayRunner",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "StreamReplayEngine",
                 "StreamReplayFakeLLM",
                 "StreamReplayScenario",

@@ -45,8 +45,21 @@ enum RunnerBench {
                     cli,
                     ["run", "scenarios", "--jobs", String(jobs)],
                     directory: options.root,
+                    timeLimit: .seconds(120),
                     firstLine: isVerdict
                 )
+                if result.timedOut {
+                    let last = result.stdout.split(separator: "\n").last { isVerdict($0) }.map(String.init) ?? "none"
+                    note("stream-replay run --jobs \(jobs) was still running after 120 s; the last verdict: \(last)")
+                    report.add(
+                        "runner, bundled suite, --jobs \(jobs)",
+                        "hung: killed after 120 s",
+                        target: "< 3 s",
+                        pass: false
+                    )
+                    best = nil
+                    break
+                }
                 if result.elapsed < best?.elapsed ?? .seconds(1e9) { best = result }
             }
             guard let result = best else { continue }

@@ -181,6 +181,8 @@ struct ProcessResult: Sendable {
     var elapsed: Duration
     /// When the first stdout line accepted by `firstLine` arrived, from the launch.
     var firstLine: Duration?
+    /// Whether it was killed for running past its time limit.
+    var timedOut = false
 }
 
 /// Runs a program without blocking a thread of the concurrency pool (the fake server may be
@@ -189,6 +191,7 @@ func runProcess(
     _ executable: String,
     _ arguments: [String],
     directory: String? = nil,
+    timeLimit: Duration = .seconds(600),
     firstLine: (@Sendable (Substring) -> Bool)? = nil
 ) async throws -> ProcessResult {
     let process = Process()
@@ -239,6 +242,16 @@ func runProcess(
         let chunk = handle.availableData
         if !chunk.isEmpty { collector.take(chunk) }
     }
+    // Kills the program (this process started it) when it runs past `timeLimit`.
+    final class Flag: Sendable { let value = Mutex(false) }
+    let killed = Flag()
+    let watchdog = Task {
+        try await Task.sleep(for: timeLimit)
+        killed.value.withLock { $0 = true }
+        process.terminate()
+        try await Task.sleep(for: .seconds(5))
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { process in
             continuation.resume(returning: process.terminationStatus)
@@ -251,6 +264,7 @@ func runProcess(
         }
     }
     let elapsed = start.duration(to: clock.now)
+    watchdog.cancel()
     reader.readabilityHandler = nil
     if let rest = try? reader.readToEnd(), !rest.isEmpty { collector.take(rest) }
     let state = collector.state.withLock { $0 }
@@ -258,7 +272,8 @@ func runProcess(
         status: status,
         stdout: String(decoding: state.data, as: UTF8.self),
         elapsed: elapsed,
-        firstLine: state.first
+        firstLine: state.first,
+        timedOut: killed.value.withLock { $0 }
     )
 }
 

@@ -1,0 +1,178 @@
+import Foundation
+public import StreamReplayScenario
+
+/// Turns captured traffic into a scenario: a raw SSE dump (as `curl -N` saves it), a HAR file from
+/// a browser or proxy, or JSON lines of chunks.
+public enum TrafficImporter {
+    /// What went wrong with an input file.
+    public struct ImportError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// The formats it reads.
+    public enum Format: String, Sendable, CaseIterable {
+        case sse, har, jsonl
+    }
+
+    /// Guesses the format: a JSON object with `log.entries` is HAR, lines that each hold a JSON
+    /// object are JSON lines, anything else is an SSE dump.
+    public static func detect(_ bytes: [UInt8]) -> Format {
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("{"), let value = try? ScenarioValue.parseJSON(bytes), value["log"]?["entries"] != nil {
+            return .har
+        }
+        let lines = text.split(whereSeparator: \.isNewline)
+        if !lines.isEmpty, lines.allSatisfy({ $0.hasPrefix("{") }),
+            lines.allSatisfy({ (try? ScenarioValue.parseJSON(Array($0.utf8))) != nil })
+        {
+            return .jsonl
+        }
+        return .sse
+    }
+
+    /// The scenario of `bytes` (read from `file`).
+    ///
+    /// - Parameters:
+    ///   - user: The user's message when the capture does not hold the request.
+    /// - Throws: ``ImportError`` when the file holds no chat-completions exchange.
+    public static func scenario(from bytes: [UInt8], file: String, user: String?) throws(ImportError) -> ScenarioWriter
+    {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let comments = ["Imported by `stream-replay import` from \(URL(fileURLWithPath: file).lastPathComponent)."]
+        switch self.detect(bytes) {
+        case .sse:
+            guard !bytes.isEmpty else { throw ImportError(description: "\(file): the file is empty") }
+            return ScenarioWriter(
+                name: "imported: \(name)",
+                tags: ["imported"],
+                turns: [(user ?? "(the user's message was not captured)", "r1")],
+                answers: [ScenarioWriter.Answer(frames: self.events(of: bytes).map { .raw($0) })],
+                comments: comments
+            )
+        case .jsonl:
+            let chunks = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap {
+                try? ScenarioValue.parseJSON(Array($0.utf8))
+            }
+            let model = chunks.lazy.compactMap { $0["model"]?.stringValue }.first { !$0.isEmpty }
+            return ScenarioWriter(
+                name: "imported: \(name)",
+                tags: ["imported"],
+                model: model,
+                turns: [(user ?? "(the user's message was not captured)", "r1")],
+                answers: [ScenarioWriter.Answer(frames: chunks.map { .chunk($0) }, sendsDone: true)],
+                comments: comments
+            )
+        case .har:
+            return try self.har(bytes, name: name, file: file, user: user, comments: comments)
+        }
+    }
+
+    private static func har(
+        _ bytes: [UInt8],
+        name: String,
+        file: String,
+        user: String?,
+        comments: [String]
+    ) throws(ImportError) -> ScenarioWriter {
+        guard let root = try? ScenarioValue.parseJSON(bytes), let entries = root["log"]?["entries"]?.arrayValue else {
+            throw ImportError(description: "\(file): not a HAR file (no log.entries)")
+        }
+        var answers: [ScenarioWriter.Answer] = []
+        var firstUser: String?
+        var model: String?
+        for entry in entries {
+            guard let url = entry["request"]?["url"]?.stringValue, url.contains("chat/completions"),
+                entry["request"]?["method"]?.stringValue == "POST"
+            else { continue }
+            let requestText = entry["request"]?["postData"]?["text"]?.stringValue ?? ""
+            let request = try? ScenarioValue.parseJSON(Array(requestText.utf8))
+            if firstUser == nil {
+                firstUser =
+                    request?["messages"]?.arrayValue?.last(where: { $0["role"]?.stringValue == "user" })?["content"]?
+                    .stringValue
+            }
+            model = model ?? request?["model"]?.stringValue
+            let content = entry["response"]?["content"]
+            var body = Array((content?["text"]?.stringValue ?? "").utf8)
+            if content?["encoding"]?.stringValue == "base64",
+                let decoded = Data(base64Encoded: String(decoding: body, as: UTF8.self))
+            {
+                body = Array(decoded)
+            }
+            let status =
+                entry["response"]?["status"].flatMap { value -> Int? in
+                    if case .int(let code) = value { return code }
+                    return nil
+                } ?? 200
+            let mime = content?["mimeType"]?.stringValue ?? ""
+            // The request matcher: the last message, so the replay checks what the engine sent.
+            let last = request?["messages"]?.arrayValue?.last.map { message in
+                ScenarioValue.object([.init("messages", .object([.init("$last", Self.essentials(of: message))]))])
+            }
+            if status != 200 || !mime.hasPrefix("text/event-stream") {
+                let headers = (entry["response"]?["headers"]?.arrayValue ?? []).compactMap {
+                    header -> (String, String)? in
+                    guard let name = header["name"]?.stringValue, let value = header["value"]?.stringValue,
+                        ["content-type", "retry-after", "retry-after-ms"].contains(name.lowercased())
+                    else { return nil }
+                    return (name, value)
+                }
+                answers.append(
+                    ScenarioWriter.Answer(
+                        request: last,
+                        status: status,
+                        headers: headers,
+                        body: String(decoding: body, as: UTF8.self)
+                    )
+                )
+            } else {
+                answers.append(ScenarioWriter.Answer(request: last, frames: self.events(of: body).map { .raw($0) }))
+            }
+        }
+        guard !answers.isEmpty else {
+            throw ImportError(description: "\(file): the HAR file holds no POST …/chat/completions entry")
+        }
+        return ScenarioWriter(
+            name: "imported: \(name)",
+            tags: ["imported"],
+            model: model,
+            turns: [(user ?? firstUser ?? "(the user's message was not captured)", "r1")],
+            answers: answers,
+            comments: comments
+        )
+    }
+
+    /// `role` plus `content` or `tool_call_id` of a message: enough to recognise it.
+    static func essentials(of message: ScenarioValue) -> ScenarioValue {
+        var members: [ScenarioValue.Member] = []
+        for key in ["role", "tool_call_id", "content"] {
+            if let value = message[key], value != .null, value.stringValue != nil { members.append(.init(key, value)) }
+        }
+        return .object(members)
+    }
+
+    /// The body cut after each blank line that ends an event (LF, CRLF or CR), bytes unchanged.
+    static func events(of body: [UInt8]) -> [[UInt8]] {
+        var events: [[UInt8]] = []
+        var start = 0
+        var index = 0
+        func lineBreak(at position: Int) -> Int? {
+            guard position < body.count else { return nil }
+            if body[position] == 10 { return 1 }
+            if body[position] == 13 { return position + 1 < body.count && body[position + 1] == 10 ? 2 : 1 }
+            return nil
+        }
+        while index < body.count {
+            if let first = lineBreak(at: index), let second = lineBreak(at: index + first) {
+                let end = index + first + second
+                events.append(Array(body[start..<end]))
+                start = end
+                index = end
+                continue
+            }
+            index += 1
+        }
+        if start < body.count { events.append(Array(body[start...])) }
+        return events
+    }
+}

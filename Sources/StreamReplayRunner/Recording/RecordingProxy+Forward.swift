@@ -1,0 +1,167 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import StreamReplayScenario
+
+extension RecordingProxy {
+    /// Headers that belong to one hop of the connection, never forwarded.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host",
+        "content-length",
+    ]
+
+    /// Forwards one request and streams the answer back, recording each read.
+    func forward(_ head: HTTPRequestHead, body: ByteBuffer, to channel: any Channel) async throws {
+        var base = self.options.upstream
+        while base.hasSuffix("/") { base.removeLast() }
+        var request = HTTPClientRequest(url: base + Self.upstreamPath(head.uri, base: base))
+        request.method = head.method
+        for (name, value) in head.headers where !Self.hopByHop.contains(name.lowercased()) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(body)
+        let start = ContinuousClock.now
+        let response: HTTPClientResponse
+        do {
+            response = try await self.client.execute(request, deadline: .distantFuture, logger: self.logger)
+        } catch {
+            let text =
+                #"{"error":{"message":"stream-replay record: the upstream \#(base) could not be reached","type":"proxy_error"}}"#
+            let headers = HTTPHeaders([
+                ("content-type", "application/json"), ("content-length", String(text.utf8.count)),
+            ])
+            try await channel.writeAndFlush(
+                HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: head.version, status: .badGateway, headers: headers)
+                )
+            ).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: text)))).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            return
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
+        try await channel.writeAndFlush(
+            HTTPServerResponsePart.head(
+                HTTPResponseHead(version: head.version, status: response.status, headers: headers)
+            )
+        ).get()
+        var reads: [(at: Duration, bytes: [UInt8])] = []
+        var cut = false
+        do {
+            for try await buffer in response.body {
+                reads.append((start.duration(to: .now), Array(buffer.readableBytesView)))
+                try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+            }
+        } catch {
+            cut = true
+        }
+        if cut {
+            try? await channel.close()
+        } else {
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        }
+        guard head.method == .POST, head.uri.contains("chat/completions") else { return }
+        self.write(
+            Exchange(
+                requestBody: Array(body.readableBytesView),
+                status: Int(response.status.code),
+                contentType: response.headers.first(name: "content-type"),
+                retryAfter: response.headers.first(name: "retry-after"),
+                reads: reads,
+                cut: cut
+            )
+        )
+    }
+
+    /// The path to request upstream: the client's path, without a `/v1` the base already ends with.
+    static func upstreamPath(_ uri: String, base: String) -> String {
+        if base.hasSuffix("/v1"), uri.hasPrefix("/v1/") { return String(uri.dropFirst(3)) }
+        return uri
+    }
+
+    struct Exchange {
+        var requestBody: [UInt8]
+        var status: Int
+        var contentType: String?
+        var retryAfter: String?
+        var reads: [(at: Duration, bytes: [UInt8])]
+        var cut: Bool
+    }
+
+    /// Writes one exchange as a scenario file.
+    func write(_ exchange: Exchange) {
+        let request = try? ScenarioValue.parseJSON(exchange.requestBody)
+        let messages = request?["messages"]?.arrayValue ?? []
+        let user = messages.last { $0["role"]?.stringValue == "user" }?["content"]?.stringValue ?? "(no user message)"
+        let matcher = messages.last.map {
+            ScenarioValue.object([.init("messages", .object([.init("$last", TrafficImporter.essentials(of: $0))]))])
+        }
+        let answer: ScenarioWriter.Answer
+        if exchange.status == 200, exchange.contentType?.lowercased().hasPrefix("text/event-stream") == true {
+            var frames: [ScenarioWriter.WrittenFrame] = []
+            var last: Duration = .zero
+            for (index, read) in exchange.reads.enumerated() {
+                let gap = Self.milliseconds(read.at - last)
+                if index > 0, gap >= 1 { frames.append(.delay(milliseconds: gap)) }
+                frames.append(.raw(self.redacted(read.bytes)))
+                last = read.at
+            }
+            answer = ScenarioWriter.Answer(request: matcher.map(self.redacted), frames: frames)
+        } else {
+            var headers: [(String, String)] = []
+            if let contentType = exchange.contentType { headers.append(("Content-Type", contentType)) }
+            if let retryAfter = exchange.retryAfter { headers.append(("Retry-After", retryAfter)) }
+            let body = String(decoding: self.redacted(exchange.reads.flatMap(\.bytes)), as: UTF8.self)
+            answer = ScenarioWriter.Answer(
+                request: matcher.map(self.redacted),
+                status: exchange.status,
+                headers: headers,
+                body: body
+            )
+        }
+        var finalAnswer = answer
+        if exchange.cut { finalAnswer.frames.append(contentsOf: []) }
+        let number = self.files.count + 1
+        let writer = ScenarioWriter(
+            name: "recorded exchange \(number)",
+            description:
+                "Recorded by `stream-replay record` from \(self.options.upstream)\(exchange.cut ? " (the upstream cut the connection)" : "").",
+            tags: ["recorded"],
+            model: request?["model"]?.stringValue,
+            turns: [(String(decoding: self.redacted(Array(user.utf8)), as: UTF8.self), "r1")],
+            answers: [finalAnswer]
+        )
+        let file = URL(fileURLWithPath: self.options.outputDirectory)
+            .appendingPathComponent(String(format: "exchange-%03d.yaml", number)).path
+        do {
+            try Data(writer.yaml.utf8).write(to: URL(fileURLWithPath: file))
+            self.noteWritten(file)
+        } catch {
+            self.logger.error("could not write \(file): \(error)")
+        }
+    }
+
+    private func redacted(_ bytes: [UInt8]) -> [UInt8] {
+        guard !self.options.redact.isEmpty, var text = String(validating: bytes, as: UTF8.self) else { return bytes }
+        for pattern in self.options.redact {
+            guard let regex = try? Regex(pattern) else { continue }
+            text = text.replacing(regex, with: "[redacted]")
+        }
+        return Array(text.utf8)
+    }
+
+    private func redacted(_ value: ScenarioValue) -> ScenarioValue {
+        guard !self.options.redact.isEmpty else { return value }
+        let text = String(decoding: self.redacted(Array(value.jsonString.utf8)), as: UTF8.self)
+        return (try? ScenarioValue.parseJSON(Array(text.utf8))) ?? value
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

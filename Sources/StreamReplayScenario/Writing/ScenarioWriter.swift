@@ -1,0 +1,151 @@
+import Foundation
+
+/// Writes scenario files: the YAML of a scenario built from recorded or imported traffic.
+///
+/// Strings are written as JSON-style double-quoted YAML strings and values in JSON flow style
+/// (JSON is YAML), so every byte round-trips through the loader exactly; bytes that are not
+/// UTF-8 go into `raw_base64` frames.
+public struct ScenarioWriter: Sendable {
+    /// One answer of the `llm` section.
+    public struct Answer: Sendable {
+        /// The `request` matcher, as a JSON-shaped value (written as is).
+        public var request: ScenarioValue?
+        /// The frames, in order.
+        public var frames: [WrittenFrame]
+        /// `done: false` (the frames already hold the stream's end).
+        public var sendsDone: Bool
+        /// A plain HTTP answer instead of a stream: status, headers and body.
+        public var plain: (status: Int, headers: [(String, String)], body: String)?
+
+        public init(request: ScenarioValue? = nil, frames: [WrittenFrame], sendsDone: Bool = false) {
+            self.request = request
+            self.frames = frames
+            self.sendsDone = sendsDone
+            self.plain = nil
+        }
+
+        public init(request: ScenarioValue? = nil, status: Int, headers: [(String, String)], body: String) {
+            self.request = request
+            self.frames = []
+            self.sendsDone = false
+            self.plain = (status, headers, body)
+        }
+    }
+
+    /// A frame to write.
+    public enum WrittenFrame: Sendable, Hashable {
+        case raw([UInt8])
+        case chunk(ScenarioValue)
+        case delay(milliseconds: Int)
+    }
+
+    public var name: String
+    public var description: String?
+    public var tags: [String]
+    public var model: String?
+    public var turns: [(user: String, requestID: String?)]
+    public var answers: [Answer]
+    /// The `expect` section as a JSON-shaped object (for `--snapshot`).
+    public var expect: ScenarioValue?
+    /// Comment lines written at the top (such as where the traffic came from).
+    public var comments: [String]
+
+    public init(
+        name: String,
+        description: String? = nil,
+        tags: [String] = [],
+        model: String? = nil,
+        turns: [(user: String, requestID: String?)],
+        answers: [Answer],
+        expect: ScenarioValue? = nil,
+        comments: [String] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.tags = tags
+        self.model = model
+        self.turns = turns
+        self.answers = answers
+        self.expect = expect
+        self.comments = comments
+    }
+
+    /// The scenario file's text.
+    public var yaml: String {
+        var lines: [String] = self.comments.map { "# " + $0 }
+        lines.append("name: " + Self.string(self.name))
+        if let description { lines.append("description: " + Self.string(description)) }
+        if !self.tags.isEmpty { lines.append("tags: [" + self.tags.map(Self.string).joined(separator: ", ") + "]") }
+        if let model { lines.append("engine: { model: \(Self.string(model)) }") }
+        lines.append("")
+        lines.append("turns:")
+        for turn in self.turns {
+            lines.append("  - user: " + Self.string(turn.user))
+            if let requestID = turn.requestID { lines.append("    request_id: " + Self.string(requestID)) }
+        }
+        lines.append("")
+        lines.append("llm:")
+        if self.answers.isEmpty { lines[lines.count - 1] = "llm: []" }
+        for answer in self.answers {
+            var first = true
+            func key(_ text: String) {
+                lines.append((first ? "  - " : "    ") + text)
+                first = false
+            }
+            if let request = answer.request { key("request: " + request.jsonString) }
+            if let plain = answer.plain {
+                key("status: \(plain.status)")
+                if !plain.headers.isEmpty {
+                    key(
+                        "headers: {"
+                            + plain.headers.map { "\(Self.string($0.0)): \(Self.string($0.1))" }.joined(separator: ", ")
+                            + "}"
+                    )
+                }
+                key("body: " + Self.string(plain.body))
+                continue
+            }
+            if !answer.sendsDone { key("done: false") }
+            key("stream:")
+            if answer.frames.isEmpty { lines[lines.count - 1] += " []" }
+            for frame in answer.frames {
+                switch frame {
+                case .raw(let bytes):
+                    if let text = String(validating: bytes, as: UTF8.self) {
+                        lines.append("      - raw: " + Self.string(text))
+                    } else {
+                        lines.append("      - raw_base64: " + Self.string(Self.base64(bytes)))
+                    }
+                case .chunk(let value):
+                    lines.append("      - chunk: " + value.jsonString)
+                case .delay(let milliseconds):
+                    lines.append("      - delay_ms: \(milliseconds)")
+                }
+            }
+        }
+        if let expect {
+            lines.append("")
+            lines.append("expect:")
+            if case .object(let members) = expect {
+                for member in members {
+                    if case .array(let items) = member.value, !items.isEmpty {
+                        lines.append("  \(member.key):")
+                        lines.append(contentsOf: items.map { "    - " + $0.jsonString })
+                    } else {
+                        lines.append("  \(member.key): " + member.value.jsonString)
+                    }
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A YAML double-quoted string (JSON string syntax, which YAML 1.2 reads the same).
+    static func string(_ text: String) -> String {
+        ScenarioValue.string(text).jsonString
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+    }
+}

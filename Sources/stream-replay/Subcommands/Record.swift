@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import StreamReplayRunner
+
+/// `stream-replay record`: a recording proxy that writes each exchange as a scenario.
+struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record live traffic through a proxy, one scenario file per exchange.",
+        discussion: """
+            Point your backend (or any OpenAI client) at the printed URL instead of the provider. \
+            Each request is forwarded to --upstream and the answer streamed back unchanged as it \
+            arrives; each chat-completions exchange is written to --out as a scenario whose raw \
+            frames are the exact bytes of each read, with delay_ms from the real gaps.
+
+            No request header is ever written (Authorization, api-key, x-api-key and cookies \
+            included); --redact removes more from bodies.
+
+            Example:
+              stream-replay record --upstream https://api.openai.com/v1 --out scenarios/recorded \\
+                --redact 'sk-[A-Za-z0-9]+' --redact '[\\w.]+@[\\w.]+'
+              OPENAI_BASE_URL=http://127.0.0.1:8081/v1 my-backend
+              stream-replay run scenarios/recorded
+
+            Stop with Ctrl-C (exit code 130). A port in use exits 2.
+            """
+    )
+
+    @Option(help: "The provider's base URL, such as https://api.openai.com/v1.")
+    var upstream: String
+
+    @Option(help: "Where scenario files are written (created when missing).")
+    var out: String
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port: Int = 8081
+
+    @Option(help: "The address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "A regular expression whose matches are replaced by [redacted] in written files (repeatable).")
+    var redact: [String] = []
+
+    func validate() throws {
+        guard self.upstream.hasPrefix("http://") || self.upstream.hasPrefix("https://") else {
+            throw ValidationError("--upstream must be an http(s) URL, found '\(self.upstream)'")
+        }
+        for pattern in self.redact where (try? Regex(pattern)) == nil {
+            throw ValidationError("--redact '\(pattern)' is not a valid regular expression")
+        }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrapOnce(verbose: false)
+        let options = RecordingProxy.Options(upstream: self.upstream, outputDirectory: self.out, redact: self.redact) {
+            file in
+            Output.line("wrote \(file)")
+        }
+        let signal: Int32
+        do {
+            signal = try await RecordingProxy.withRunning(options: options, host: self.host, port: self.port) { proxy in
+                Output.line(
+                    "Recording to \(self.out): point clients at \(proxy.baseURL)/v1 (forwarding to \(self.upstream))   Stop: Ctrl-C"
+                )
+                return await Signals.next([SIGINT, SIGTERM])
+            }
+        } catch let error as RecordingError {
+            Output.error("error: \(error.description)")
+            throw ExitCode(2)
+        }
+        throw ExitCode(128 + signal)
+    }
+}
