@@ -32,3 +32,5 @@ for _ in $(seq 1 100); do
 done
 echo "== live mode against mockllm $VERSION on 127.0.0.1:$PORT"
 "$BIN" run --live --base-url "http://127.0.0.1:$PORT/v1" --model mock-model scenarios/live/any-answer.yaml
+echo "== provider probe against mockllm $VERSION"
+"$BIN" probe --base-url "http://127.0.0.1:$PORT/v1" --model mock-model

@@ -145,6 +145,9 @@ enum EngineHTTPClient {
     static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Each streamed answer holds its connection for the whole turn: the default of 8 per host
+        // would queue the ninth concurrent conversation until the connect timeout.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.decompression = .disabled
         // A 3xx is the provider's answer (http_error), not something to follow.

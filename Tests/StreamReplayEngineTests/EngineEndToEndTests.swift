@@ -318,7 +318,8 @@ struct EngineConcurrencyTests {
                 return all
             }
             #expect(results.count == 100)
-            #expect(results.allSatisfy { $0.map(\.type) == [.toolExecution, .text] })
+            let failures = results.filter { $0.map(\.type) != [.toolExecution, .text] }
+            #expect(failures.isEmpty, "\(failures.first.map { $0.map(\.description) } ?? [])")
             let rows = try store.allEvents()
             #expect(rows.count == 300)
             for number in 0..<100 {

@@ -75,3 +75,48 @@ struct LiveModeTests {
         }
     }
 }
+
+/// The provider probe against the fake served as a provider.
+struct ProbeTests {
+    @Test func probeTabulatesHowTheProviderStreams() async throws {
+        let provider = FakeLLMScript(
+            scenario: try ScenarioLoader(options: .init(requireTurns: false)).load(
+                yaml: """
+                    llm:
+                      - request: { tools: { $length: 1 } }
+                        stream:
+                          - tool_call: { index: 0, id: call_1, type: function, name: get_weather, arguments: '{"city": "Paris"}' }
+                            split: 5
+                          - finish: tool_calls
+                      - request: { messages: { $last: { role: tool } } }
+                        stream: [ { text: done }, { finish: stop } ]
+                      - stream:
+                          - text: Hello there
+                          - finish: stop
+                          - usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
+                    """,
+                file: "provider.yaml"
+            )
+        )
+        try await FakeLLMServer.withRunning(script: provider, options: .init(loop: true, match: true)) { server in
+            let rows = await ProviderProbe(target: LiveTarget(baseURL: server.baseURL, model: "m", apiKey: nil)).run()
+            #expect(
+                rows.map(\.probe) == [
+                    "plain text", "one tool call", "two parallel calls", "long argument", "include_usage",
+                ]
+            )
+            #expect(rows.allSatisfy { $0.clean })
+            #expect(rows[0].usageChunk == "own chunk")
+            #expect(rows[0].sawDone)
+            #expect(rows[1].indexes == "always")
+            #expect(rows[1].ids == "first fragment")
+            #expect(rows[1].argumentPieces == "4 (max 5)")
+            #expect(rows[1].finishReasons == ["tool_calls"])
+            let table = ProviderProbe.table(rows)
+            #expect(table.hasPrefix("probe"))
+            #expect(table.split(separator: "\n").count == 7)
+            // Each exchange can be kept as a scenario that loads.
+            #expect(throws: Never.self) { try ScenarioLoader().load(yaml: rows[1].scenarioYAML, file: "probe.yaml") }
+        }
+    }
+}

@@ -9,6 +9,13 @@ import StreamReplayScenario
 struct ScenarioExecution: Sendable {
     let scenario: Scenario
     let logger: Logger
+    /// Extra request parameters (the probe's `stream_options`).
+    var extraParametersJSON: String?
+
+    init(scenario: Scenario, logger: Logger) {
+        self.scenario = scenario
+        self.logger = logger
+    }
 
     /// 2026-01-01T00:00:00Z in milliseconds: scenario wall time starts here.
     static let epochMilliseconds: Int64 = 1_767_225_600_000
@@ -57,6 +64,7 @@ struct ScenarioExecution: Sendable {
         var configuration = self.configuration(baseURL: target.baseURL)
         configuration.model = target.model
         configuration.apiKey = target.apiKey
+        configuration.extraParametersJSON = self.extraParametersJSON
         configuration.idleTimeout = max(configuration.idleTimeout, .seconds(60))
         let dependencies = ChatEngineDependencies(clock: ContinuousClock(), observer: recorder)
         var observation = try await self.playTurns(

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import StreamReplayRunner
+
+/// `stream-replay probe`: how does this provider stream?
+struct Probe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Probe a provider with a few live requests and tabulate how it streams.",
+        discussion: """
+            Five requests (plain text; one tool call; two parallel tool calls; a long argument; \
+            stream_options.include_usage) go through the real engine. The table shows whether \
+            each turn was clean, [DONE], finish reasons, where usage arrives, whether tool-call \
+            fragments carry an index and ids on every fragment or the first, how the arguments \
+            are split, and the wire validator's findings.
+
+            Example:
+              OPENAI_API_KEY=… stream-replay probe --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
+                --record scenarios/providers/new
+
+            Exit codes: 0 every turn clean and no fail finding, 1 otherwise, 2 misuse.
+            """
+    )
+
+    @Option(help: "The provider's base URL.")
+    var baseURL: String
+
+    @Option(help: "The model to request.")
+    var model: String
+
+    @Option(help: "The environment variable that holds the API key (never printed).")
+    var apiKeyEnv: String = "OPENAI_API_KEY"
+
+    @Option(help: "Write each probe's exchange as a scenario into this folder.")
+    var record: String?
+
+    @Option(help: "Real seconds each probe may take.")
+    var timeout: Int = 60
+
+    func validate() throws {
+        guard self.baseURL.hasPrefix("http://") || self.baseURL.hasPrefix("https://") else {
+            throw ValidationError("--base-url must be an http(s) URL, found '\(self.baseURL)'")
+        }
+        guard self.timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    func run() async throws {
+        LogSetup.bootstrapOnce(verbose: false)
+        Signals.exitOnInterrupt()
+        let key = ProcessInfo.processInfo.environment[self.apiKeyEnv]
+        let probe = ProviderProbe(
+            target: LiveTarget(baseURL: self.baseURL, model: self.model, apiKey: key?.isEmpty == false ? key : nil),
+            timeout: .seconds(self.timeout)
+        )
+        let rows = await probe.run()
+        Output.line(ProviderProbe.table(rows))
+        if let record = self.record {
+            for (number, row) in rows.enumerated() where !row.scenarioYAML.isEmpty {
+                let slug = row.probe.replacingOccurrences(of: " ", with: "-")
+                try Output.write(row.scenarioYAML, to: "\(record)/probe-\(number + 1)-\(slug).yaml")
+            }
+            Output.line("wrote \(rows.count) scenario(s) to \(record)")
+        }
+        let failed = rows.contains { !$0.clean || $0.findings.contains { $0.severity == .fail } }
+        if failed { throw ExitCode(1) }
+    }
+}
