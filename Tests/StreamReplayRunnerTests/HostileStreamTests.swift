@@ -216,3 +216,63 @@ struct HostileStreamTests {
         }
     }
 }
+
+/// Broken HTTP framing: the fake writes these exact bytes as the whole response, then closes.
+struct HostileHTTPTests {
+    static let event =
+        #"data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}"# + "\n\ndata: [DONE]\n\n"
+
+    static let cases: [(name: String, response: String, code: String?)] = [
+        (
+            "HTTP/1.0 close-delimited body", "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + Self.event,
+            nil
+        ),
+        (
+            "HTTP/1.1 close-delimited body",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + Self.event, nil
+        ),
+        (
+            "chunk size that is not hex",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                + Self.event + "\r\n0\r\n\r\n",
+            "stream_interrupted"
+        ),
+        (
+            "chunked body without its last chunk",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(
+                    #"data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}"#.utf8.count + 2,
+                    radix: 16
+                )
+                + "\r\n" + #"data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}"#
+                + "\n\n\r\n",
+            "stream_interrupted"
+        ),
+        (
+            "body shorter than its Content-Length",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 5000\r\n\r\n"
+                + #"data: {"choices":[]}"# + "\n\n",
+            "stream_interrupted"
+        ),
+        ("a status line that is not HTTP", "SSH-2.0-OpenSSH_9.6\r\n\r\n", "connect_failed"),
+        ("headers cut off", "HTTP/1.1 200 OK\r\nContent-Type: text/ev", "connect_failed"),
+    ]
+
+    @Test(arguments: Self.cases.map(\.name))
+    func brokenFramingEndsCleanlyOrWithTheRightError(name: String) async throws {
+        let hostile = try #require(Self.cases.first { $0.name == name })
+        let yaml = """
+            name: \(ScenarioValue.string(name).jsonString)
+            turns: [ { user: hi } ]
+            llm:
+              - raw_response_base64: "\(Data(hostile.response.utf8).base64EncodedString())"
+            """
+        let scenario = try ScenarioLoader().load(yaml: yaml, file: "hostile-http.yaml")
+        let result = await ScenarioRunner(options: .init(jobs: 1, timeout: .seconds(60))).runOnce(scenario)
+        let others = result.failures.filter { $0.path != "turns[0]" }
+        #expect(others.isEmpty, "\(others.map(\.message))")
+        let error = result.failures.first { $0.path == "turns[0]" }
+        let code = error.flatMap { try? ScenarioValue.parseJSON(Array($0.actual.utf8))["code"]?.stringValue }
+        #expect(code == hostile.code, "\(error?.actual ?? "clean")")
+    }
+}

@@ -9,6 +9,10 @@ struct Bench {
                 try await MemoryBench.probe(chunks: probe.chunks, chunkBytes: probe.chunkBytes)
                 return
             }
+            if let chunks = options.planProbe {
+                try await FakeBench.planProbe(chunks: chunks)
+                return
+            }
             try await self.run(options)
         } catch {
             FileHandle.standardError.write(Data("stream-replay-bench: error: \(error)\n".utf8))

@@ -61,39 +61,59 @@ enum FakeBench {
         try await client.shutdown()
     }
 
-    /// `framing.write_size`: the fake's first answer (building its plan) at two sizes. Each cut
-    /// 16 KB piece is a slice of one growing buffer, so every later append copies it: time and
-    /// memory grow with the square of the answer. Ideal ratio 4.0.
+    /// `framing.write_size`: the fake's first answer (building its plan) at two sizes, each in a
+    /// fresh process of this executable (`--plan-probe CHUNKS`) so that memory freed by earlier
+    /// sections does not hide the growth. Memory and time should grow 4× for 4× the chunks.
     static func runWriteSizePlans(options: Options, report: Report) async throws {
-        guard let curl = Curl() else { return }
-        // Not shrunk by --quick: smaller plans are too fast to show the square.
+        guard Curl() != nil else { return }
+        // Not shrunk by --quick: smaller plans are too fast to show a square.
         let sizes = [5_000, 20_000]
-        var times: [Double] = []
+        var probes: [(seconds: Double, growth: Int)] = []
         for chunks in sizes {
-            var answer = Fixtures.textAnswer(chunks: chunks)
-            if case .stream(var stream) = answer.body {
-                stream.framing = Framing(writeSize: 16 * 1024)
-                answer.body = .stream(stream)
+            let result = try await runProcess(
+                ownExecutable(),
+                ["--plan-probe", String(chunks)],
+                timeLimit: .seconds(300)
+            )
+            var values: [String: Double] = [:]
+            for field in result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                let parts = field.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
             }
-            let rssBefore = Memory.status("VmRSS")
-            Memory.resetPeak()
-            let elapsed = try await FakeLLMServer.withRunning(script: Fixtures.script([answer])) { server in
-                try await curl.read(server).elapsed
+            guard result.status == 0, let seconds = values["seconds"], let growth = values["growth"] else {
+                throw BenchError("plan probe \(chunks) failed (exit \(result.status)): \(result.stdout)")
             }
-            let growth = Memory.status("VmHWM") - rssBefore
-            times.append(elapsed.seconds)
+            probes.append((seconds, Int(growth)))
             report.add(
                 "fake, first answer with write_size 16384, \(format(Double(chunks))) chunks",
-                "\(format(elapsed.seconds * 1000, 0)) ms, +\(format(Double(growth) / Double(1 << 20), 0)) MB"
+                "\(format(seconds * 1000, 0)) ms, +\(format(growth / Double(1 << 20), 0)) MB"
             )
         }
-        let ratio = times[1] / times[0]
+        let memoryRatio = Double(probes[1].growth) / Double(max(1, probes[0].growth))
         report.add(
-            "  linearity time(\(format(Double(sizes[1]))))/time(\(format(Double(sizes[0])))) chunks",
-            format(ratio, 1),
+            "  linearity: peak RSS growth(\(format(Double(sizes[1]))))/(\(format(Double(sizes[0])))) chunks",
+            format(memoryRatio, 1),
             target: "ideal 4.0 (≤ 5.0)",
-            pass: ratio <= 5.0
+            pass: memoryRatio <= 5.0
         )
+        report.add("  time ratio", format(probes[1].seconds / probes[0].seconds, 1))
+    }
+
+    /// The child side of ``runWriteSizePlans(options:report:)``: prints `seconds=… growth=…`.
+    static func planProbe(chunks: Int) async throws {
+        guard let curl = Curl() else { throw BenchError("needs curl") }
+        var answer = Fixtures.textAnswer(chunks: chunks)
+        if case .stream(var stream) = answer.body {
+            stream.framing = Framing(writeSize: 16 * 1024)
+            answer.body = .stream(stream)
+        }
+        try await FakeLLMServer.withRunning(script: Fixtures.script([answer])) { server in
+            let rssBefore = Memory.status("VmRSS")
+            let reset = Memory.resetPeak()
+            let elapsed = try await curl.read(server).elapsed
+            let growth = reset ? Memory.status("VmHWM") - rssBefore : -1
+            print("seconds=\(elapsed.seconds) growth=\(growth)")
+        }
     }
 
     /// `clients` tasks share `streams` requests; each reads its body to the end and checks it.

@@ -22,7 +22,13 @@ enum RunnerBench {
                     "stream-replay",
                 ]
             )
-            if result?.status != 0 { note("building the CLI failed (exit \(result?.status ?? -1)); pass --cli PATH") }
+            if result?.status != 0 {
+                note(
+                    FileManager.default.isExecutableFile(atPath: sibling)
+                        ? "building the CLI failed (exit \(result?.status ?? -1)): using the binary built before, \(sibling)"
+                        : "building the CLI failed (exit \(result?.status ?? -1)); pass --cli PATH"
+                )
+            }
         }
         return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : nil
     }

@@ -15,6 +15,8 @@ struct Options: Sendable {
     var only: Set<String> = []
     /// Internal: run one memory probe in this process and print its numbers.
     var memoryProbe: (chunks: Int, chunkBytes: Int)?
+    /// Internal: build one `write_size` plan in this process and print its numbers.
+    var planProbe: Int?
 
     /// The size divisor: 1, or 10 with `--quick`.
     var scale: Int { self.quick ? 10 : 1 }
@@ -37,6 +39,8 @@ struct Options: Sendable {
                 let chunks = Int(iterator.next() ?? "") ?? 0
                 let bytes = Int(iterator.next() ?? "") ?? 0
                 options.memoryProbe = (chunks, bytes)
+            case "--plan-probe":
+                options.planProbe = Int(iterator.next() ?? "") ?? 0
             case "-h", "--help":
                 print(
                     """

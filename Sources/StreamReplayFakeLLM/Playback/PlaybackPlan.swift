@@ -97,9 +97,13 @@ private struct WriteCutter {
         }
         var buffer = buffer
         self.pending.writeBuffer(&buffer)
+        guard self.pending.readableBytes >= size else { return }
         while self.pending.readableBytes >= size, let piece = self.pending.readSlice(length: size) {
-            self.steps.append(.write(piece))
+            // Each piece is its own small buffer, so pieces never share (and pin) one growing one.
+            self.steps.append(.write(ByteBuffer(bytes: piece.readableBytesView)))
         }
+        // Keep only the leftover bytes, in a fresh buffer.
+        self.pending = ByteBuffer(bytes: self.pending.readableBytesView)
     }
 
     mutating func flush() {

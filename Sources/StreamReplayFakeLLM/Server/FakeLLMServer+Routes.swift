@@ -156,6 +156,29 @@ extension FakeLLMServer {
                 disconnected: false
             )
             return true
+        case .rawResponse(let number, let bytes):
+            // Take HTTP out of the pipeline: the bytes go to the socket as they are.
+            try await channel.eventLoop.flatSubmit {
+                do {
+                    let pipeline = channel.pipeline.syncOperations
+                    let encoder = try pipeline.handler(type: HTTPResponseEncoder.self)
+                    let assistant = try pipeline.handler(type: HTTPServerPipelineHandler.self)
+                    let errors = try pipeline.handler(type: HTTPServerProtocolErrorHandler.self)
+                    pipeline.removeHandler(encoder, promise: nil)
+                    pipeline.removeHandler(assistant, promise: nil)
+                    pipeline.removeHandler(errors, promise: nil)
+                    if let validator = try? pipeline.handler(type: NIOHTTPResponseHeadersValidator.self) {
+                        pipeline.removeHandler(validator, promise: nil)
+                    }
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }.get()
+            try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+            await self.state.finish(number: number, writes: 1, bytes: bytes.count, disconnected: true)
+            try? await channel.close()
+            return false
         case .stream(let number, _, let plan, let extraHeaders):
             var responseHeaders = HTTPHeaders([
                 ("content-type", "text/event-stream; charset=utf-8"),
@@ -174,12 +197,32 @@ extension FakeLLMServer {
             var bytes = 0
             var disconnected = false
             do {
+                // Runs of writes go to the event loop at once: each piece is still written and
+                // flushed on its own (one syscall each), without a thread hop per piece.
+                var run: [ByteBuffer] = []
+                func flushRun() async throws {
+                    guard !run.isEmpty else { return }
+                    let pieces = run
+                    run = []
+                    try await channel.eventLoop.flatSubmit {
+                        var last = channel.eventLoop.makeSucceededVoidFuture()
+                        for piece in pieces {
+                            last = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(piece)))
+                        }
+                        return last
+                    }.get()
+                    writes += pieces.count
+                    bytes += pieces.reduce(0) { $0 + $1.readableBytes }
+                }
                 for step in plan.steps {
+                    if case .write(let buffer) = step {
+                        run.append(buffer)
+                        continue
+                    }
+                    try await flushRun()
                     switch step {
-                    case .write(let buffer):
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
-                        writes += 1
-                        bytes += buffer.readableBytes
+                    case .write:
+                        break
                     case .pause(let milliseconds):
                         let context = PacerContext(
                             requestNumber: number,
@@ -198,6 +241,7 @@ extension FakeLLMServer {
                     }
                     if disconnected { break }
                 }
+                try await flushRun()
             } catch {
                 // The client went away (or the pacer ended the answer): keep what was sent.
                 await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)

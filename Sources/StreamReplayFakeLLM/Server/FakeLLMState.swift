@@ -17,6 +17,8 @@ actor FakeLLMState {
         case plain(number: Int, entry: Int, answer: PlainAnswer)
         /// Answer with a stream.
         case stream(number: Int, entry: Int, plan: PlaybackPlan, headers: [Header])
+        /// Write these bytes on the socket as they are, then close.
+        case rawResponse(number: Int, bytes: [UInt8])
     }
 
     /// 2026-01-01T00:00:00Z, the start of scenario wall time.
@@ -118,6 +120,9 @@ actor FakeLLMState {
         case .plain(let plain):
             request.status = plain.status
             return .plain(number: number, entry: entry, answer: plain)
+        case .rawResponse(let bytes):
+            request.status = 0
+            return .rawResponse(number: number, bytes: bytes)
         case .stream(let stream):
             request.status = 200
             return .stream(

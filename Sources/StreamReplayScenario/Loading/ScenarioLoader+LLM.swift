@@ -12,10 +12,23 @@ extension ScenarioLoader {
         var plainKeys: [(String, Node)] = []
         var streamKeys: [(String, Node)] = []
         var headers: [Header] = []
+        var rawResponse: [UInt8]?
         for (key, keyNode, value) in entries {
             switch key {
             case "request":
                 request = reader.matcher(value)
+            case "raw_response":
+                rawResponse = reader.string(value, what: "'raw_response' (the exact bytes of the HTTP response)").map {
+                    Array($0.utf8)
+                }
+            case "raw_response_base64":
+                if let text = reader.string(value, what: "'raw_response_base64'") {
+                    if let data = Data(base64Encoded: text.filter { !$0.isWhitespace }) {
+                        rawResponse = Array(data)
+                    } else {
+                        reader.error("'raw_response_base64' is not valid base64", at: value)
+                    }
+                }
             case "stream":
                 frames =
                     reader.sequence(value, what: "'stream' (a list of frames)")?.flatMap {
@@ -59,6 +72,15 @@ extension ScenarioLoader {
             }
         }
         let line = node.mark?.line ?? 0
+        if let rawResponse {
+            if frames != nil || !plainKeys.isEmpty || !streamKeys.isEmpty {
+                reader.error(
+                    "'raw_response' is a whole HTTP response: it cannot be combined with 'stream', 'status' or 'body'",
+                    at: node
+                )
+            }
+            return LLMAnswer(request: request, body: .rawResponse(rawResponse), line: line)
+        }
         if let frames {
             if let (key, keyNode) = plainKeys.first {
                 reader.error("'\(key)' makes a plain HTTP answer and cannot be combined with 'stream'", at: keyNode)

@@ -43,7 +43,10 @@ public struct ScenarioLoader: Sendable {
     static let turnKeys = ["user", "conversation", "request_id", "concurrently", "expect"]
     static let turnExpectKeys = ["messages", "text", "error"]
     static let expectKeys = ["messages", "events", "writes", "tool_calls", "llm_requests", "error", "invariants"]
-    static let answerKeys = ["request", "stream", "status", "headers", "body", "done", "profile", "model", "framing"]
+    static let answerKeys = [
+        "request", "stream", "status", "headers", "body", "done", "profile", "model", "framing", "raw_response",
+        "raw_response_base64",
+    ]
     static let framingKeys = ["line_ending", "write_size"]
     static let frameKeys = [
         "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "chunk", "raw", "raw_base64", "comment",

@@ -6,6 +6,10 @@ public struct LLMAnswer: Sendable, Hashable {
         case stream(StreamAnswer)
         /// `status` / `headers` / `body`.
         case plain(PlainAnswer)
+        /// `raw_response` / `raw_response_base64`: these exact bytes on the socket (status line,
+        /// headers and body), then the connection is closed. For broken HTTP framing: HTTP/1.0
+        /// close-delimited bodies, bad chunk sizes, short bodies.
+        case rawResponse([UInt8])
     }
 
     /// The `request` matcher, checked against the body the engine sent.
