@@ -3,6 +3,7 @@ public import Logging
 import StreamReplayEngine
 import StreamReplayFakeLLM
 public import StreamReplayScenario
+import Synchronization
 
 /// Runs scenario files against the real engine, each with a fresh SQLite file, a fake LLM on an
 /// ephemeral port, scripted tools and virtual time, and gives a verdict per scenario.
@@ -167,26 +168,16 @@ public struct ScenarioRunner: Sendable {
         var result = ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .pass)
         let execution = ScenarioExecution(scenario: scenario, logger: self.logger)
         let timeout = self.options.timeout
-        let outcome: Result<ScenarioObservation, any Error>? = await withTaskGroup(
-            of: Result<ScenarioObservation, any Error>?.self
-        ) { group in
-            group.addTask {
-                do {
-                    if let live = self.options.live {
-                        return .success(try await execution.runLive(live))
-                    }
-                    return .success(try await execution.run())
-                } catch {
-                    return .failure(error)
+        let live = self.options.live
+        let outcome = await Self.withTimeout(timeout) { () async -> Result<ScenarioObservation, any Error> in
+            do {
+                if let live {
+                    return .success(try await execution.runLive(live))
                 }
+                return .success(try await execution.run())
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
         switch outcome {
         case .success(let observation):
@@ -235,7 +226,44 @@ public struct ScenarioRunner: Sendable {
         return result
     }
 
+    /// Runs `operation` and returns its result, or `nil` once `timeout` of real time passed. A run
+    /// that ignores cancellation is left behind rather than waited for, so the runner itself
+    /// never hangs (a safety net: scenario time is virtual and runs end in milliseconds).
+    static func withTimeout<T: Sendable>(
+        _ timeout: Duration,
+        _ operation: @escaping @Sendable () async -> T
+    ) async -> T? {
+        let decided = Once()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            let work = Task {
+                let value = await operation()
+                if decided.claim() {
+                    continuation.resume(returning: value)
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                if decided.claim() {
+                    work.cancel()
+                    continuation.resume(returning: nil)
+                }
+            }
+        }
+    }
+
     static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// A flag that exactly one caller can claim.
+private final class Once: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        self.claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
+        }
     }
 }

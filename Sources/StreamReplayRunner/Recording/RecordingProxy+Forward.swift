@@ -45,25 +45,34 @@ extension RecordingProxy {
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
             headers.add(name: name, value: value)
         }
-        try await channel.writeAndFlush(
+        try? await channel.writeAndFlush(
             HTTPServerResponsePart.head(
                 HTTPResponseHead(version: head.version, status: response.status, headers: headers)
             )
         ).get()
         var reads: [(at: Duration, bytes: [UInt8])] = []
         var cut = false
+        // The client may stop reading (at [DONE], say) and close: the upstream's answer is still
+        // read to its end and recorded.
+        var clientGone = false
         do {
             for try await buffer in response.body {
                 reads.append((start.duration(to: .now), Array(buffer.readableBytesView)))
-                try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                if !clientGone {
+                    do {
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                    } catch {
+                        clientGone = true
+                    }
+                }
             }
         } catch {
             cut = true
         }
         if cut {
             try? await channel.close()
-        } else {
-            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        } else if !clientGone {
+            try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
         }
         guard head.method == .POST, head.uri.contains("chat/completions") else { return }
         self.write(

@@ -55,13 +55,14 @@ struct Record: AsyncParsableCommand {
             file in
             Output.line("wrote \(file)")
         }
+        let signals = Signals.listen([SIGINT, SIGTERM])
         let signal: Int32
         do {
             signal = try await RecordingProxy.withRunning(options: options, host: self.host, port: self.port) { proxy in
                 Output.line(
                     "Recording to \(self.out): point clients at \(proxy.baseURL)/v1 (forwarding to \(self.upstream))   Stop: Ctrl-C"
                 )
-                return await Signals.next([SIGINT, SIGTERM])
+                return await signals.next()
             }
         } catch let error as RecordingError {
             Output.error("error: \(error.description)")

@@ -83,6 +83,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let options = FakeLLMOptions(loop: self.loop, match: self.match, journalLimit: self.journalLimit)
+        let signals = Signals.listen([SIGINT, SIGTERM])
         let signal: Int32
         do {
             signal = try await FakeLLMServer.withRunning(
@@ -97,18 +98,16 @@ struct Serve: AsyncParsableCommand {
                 Output.line("Serving \(names.joined(separator: ", ")) at \(server.baseURL)")
                 Output.line("Journal: http://\(self.host):\(server.port)/_stream-replay/requests   Stop: Ctrl-C")
                 if self.watch {
-                    return await withTaskGroup(of: Int32?.self) { group in
-                        group.addTask { await Signals.next([SIGINT, SIGTERM]) }
+                    return await withTaskGroup(of: Void.self) { group in
                         group.addTask {
                             await Self.watch(self.paths, from: fingerprint, server: server)
-                            return nil
                         }
-                        let first = await group.next() ?? nil
+                        let signal = await signals.next()
                         group.cancelAll()
-                        return first ?? SIGINT
+                        return signal
                     }
                 }
-                return await Signals.next([SIGINT, SIGTERM])
+                return await signals.next()
             }
         } catch let error as FakeLLMError {
             Output.error("error: \(error.message)")
