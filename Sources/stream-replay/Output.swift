@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreamReplayScenario
 
 /// Where the CLI prints: results on stdout, problems on stderr.
 enum Output {
@@ -29,6 +30,18 @@ extension Output {
             try Data(text.utf8).write(to: url)
         } catch {
             Output.error("error: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension Output {
+    /// The scenario files of `paths`; a path that does not exist is printed and exits 2.
+    static func scenarioFiles(in paths: [String]) throws -> [String] {
+        do {
+            return try ScenarioDiscovery.files(in: paths)
+        } catch {
+            Output.error(error.message)
             throw ExitCode(2)
         }
     }

@@ -18,13 +18,7 @@ struct Lint: ParsableCommand {
     var paths: [String] = ["scenarios"]
 
     func run() throws {
-        let files: [String]
-        do {
-            files = try ScenarioDiscovery.files(in: self.paths)
-        } catch {
-            Output.error(error.message)
-            throw ExitCode(2)
-        }
+        let files = try Output.scenarioFiles(in: self.paths)
         var wrong = 0
         for file in files {
             do {

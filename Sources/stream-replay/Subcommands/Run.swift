@@ -84,13 +84,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: self.verbose)
-        let files: [String]
-        do {
-            files = try ScenarioDiscovery.files(in: self.paths)
-        } catch {
-            Output.error(error.message)
-            throw ExitCode(2)
-        }
+        let files = try Output.scenarioFiles(in: self.paths)
         if files.isEmpty {
             Output.error("error: no scenario files (.yaml, .yml) found in \(self.paths.joined(separator: ", "))")
             throw ExitCode(2)
@@ -147,13 +141,7 @@ struct List: ParsableCommand {
     var tags: [String] = []
 
     func run() throws {
-        let files: [String]
-        do {
-            files = try ScenarioDiscovery.files(in: self.paths)
-        } catch {
-            Output.error(error.message)
-            throw ExitCode(2)
-        }
+        let files = try Output.scenarioFiles(in: self.paths)
         var wrong = 0
         for file in files {
             do {
