@@ -183,21 +183,8 @@ public final class FakeLLMServer: Sendable {
         defer { _ = self.openChannels.withLock { $0.removeValue(forKey: key) } }
         do {
             try await connection.executeThenClose { inbound in
-                var head: HTTPRequestHead?
-                var body = ByteBuffer()
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body.clear()
-                    case .body(var bytes):
-                        body.writeBuffer(&bytes)
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        head = nil
-                        let keepOpen = try await self.respond(to: requestHead, body: body, channel: channel)
-                        if !keepOpen || !requestHead.isKeepAlive { return }
-                    }
+                try await HTTPRequestLoop.serve(inbound) { head, body in
+                    try await self.respond(to: head, body: body, channel: channel)
                 }
             }
         } catch {

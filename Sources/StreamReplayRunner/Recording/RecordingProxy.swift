@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import StreamReplayFakeLLM
 import StreamReplayScenario
 import Synchronization
 
@@ -155,21 +156,9 @@ public final class RecordingProxy: Sendable {
         let channel = connection.channel
         do {
             try await connection.executeThenClose { inbound in
-                var head: HTTPRequestHead?
-                var body = ByteBuffer()
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body.clear()
-                    case .body(var bytes):
-                        body.writeBuffer(&bytes)
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        head = nil
-                        try await self.forward(requestHead, body: body, to: channel)
-                        if !requestHead.isKeepAlive { return }
-                    }
+                try await HTTPRequestLoop.serve(inbound) { head, body in
+                    try await self.forward(head, body: body, to: channel)
+                    return true
                 }
             }
         } catch {
