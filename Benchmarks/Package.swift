@@ -24,6 +24,8 @@ let package = Package(
                 .product(name: "StreamReplayScenario", package: "StreamReplay"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         )
     ]

@@ -137,30 +137,13 @@ public final class FakeLLMServer: Sendable {
 
     // MARK: Connections
 
-    /// Only the inbound side is async: responses are written to the channel directly, one awaited
-    /// flush per piece. `Never` outbound also means a connection dropped unconsumed during
-    /// shutdown deinitialises cleanly.
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, Never>
+    typealias Connection = HTTPRequestLoop.Connection
 
     private static func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
         do {
-            return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .bind(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try Connection(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw FakeLLMError(
-                code: .portInUse,
-                message: "port \(port) on \(host) is already in use; pick another with --port, or 0 for a free one",
-                cause: error
-            )
+            return try await HTTPRequestLoop.bind(host: host, port: port)
         } catch {
-            throw FakeLLMError(code: .bindFailed, message: "cannot listen on \(host):\(port): \(error)", cause: error)
+            throw FakeLLMError(code: error.isPortInUse ? .portInUse : .bindFailed, message: error.message, cause: error)
         }
     }
 

@@ -43,6 +43,37 @@ struct ServeCommandTests {
         }
     }
 
+    @Test func recordOnAPortInUseExits2NamingThePort() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sr-rec-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try await FakeLLMServer.withRunning(script: FakeLLMScript(scenarioName: "x", answers: [])) { server in
+            let result = try CLIProcess.run([
+                "record", "--upstream", server.baseURL, "--out", out, "--port", String(server.port),
+            ])
+            #expect(result.exitCode == 2)
+            #expect(result.stderr.contains("port \(server.port) on 127.0.0.1 is already in use"))
+        }
+    }
+
+    /// 203.0.113.1 (TEST-NET-3) is no address of this machine: bind fails with EADDRNOTAVAIL,
+    /// which is not "in use" but still one line naming the address, and exit code 2.
+    @Test(arguments: [["serve"], ["record", "--upstream", "http://127.0.0.1:9/v1", "--out"]])
+    func anAddressThatCannotBeBoundExits2NamingIt(command: [String]) throws {
+        var arguments = command
+        if command.first == "record" {
+            arguments.append(
+                FileManager.default.temporaryDirectory.appendingPathComponent("sr-rec-\(UUID().uuidString)").path
+            )
+        } else {
+            arguments.append(try writeScenario("llm: []\n"))
+        }
+        let result = try CLIProcess.run(arguments + ["--host", "203.0.113.1", "--port", "0"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.hasPrefix("error: cannot listen on 203.0.113.1:0: "))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
     @Test func serveOnAWrongFileExits2WithTheDiagnostic() throws {
         let file = try writeScenario("llm:\n  - stream:\n      - txt: hi\n")
         let result = try CLIProcess.run(["serve", file])

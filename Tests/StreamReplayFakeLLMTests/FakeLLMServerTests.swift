@@ -37,6 +37,34 @@ struct FakeLLMServerTests {
         }
     }
 
+    /// On the wire each event is one whole HTTP chunk (the fake frames it itself), then the
+    /// zero-size chunk; an HTTP/1.0 request gets the same events unframed, ended by the close.
+    @Test func eachEventIsOneHTTPChunkAndHTTP10GetsThemUnframed() async throws {
+        let yaml = "llm:\n  - stream:\n      - text: a\n      - comment: c\n      - finish: stop\n"
+        try await FakeLLMServer.withRunning(script: try script(yaml), options: FakeLLMOptions(loop: true)) { server in
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: userRequest,
+                port: server.port
+            )
+            let framing = try #require(httpChunks(exchange.bytes))
+            let chunks = framing.chunks
+            #expect(framing.trailingBytes == 0)
+            #expect(chunks.count == 5)  // text, comment, finish, [DONE], the zero-size chunk
+            #expect(chunks.dropLast().allSatisfy { $0.hasSuffix("\n\n") && !$0.dropLast(2).contains("\n\n") })
+            #expect(chunks[1] == ": c\n\n")
+            #expect(chunks[3] == "data: [DONE]\n\n")
+            #expect(chunks.last == "")
+
+            let body = #"{"messages":[{"role":"user","content":"x"}]}"#
+            let request =
+                "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let old = try #require(try await RawHTTPClient.send(Array(request.utf8), port: server.port).response)
+            #expect(old.header("transfer-encoding") == nil)
+            #expect(old.bodyText == chunks.dropLast().joined())
+        }
+    }
+
     @Test func delayGoesThroughThePacerAfterFlushingPendingBytes() async throws {
         let yaml = """
             llm:
@@ -282,4 +310,31 @@ struct FakeLLMServerTests {
             #expect(await server.journal().map(\.entry) == [0, 1])
         }
     }
+}
+
+/// The payloads of a chunked response's chunks, in order (the last is the zero-size one), and how
+/// many bytes follow the zero-size chunk's CRLF; `nil` if the framing is broken.
+private func httpChunks(_ bytes: [UInt8]) -> (chunks: [String], trailingBytes: Int)? {
+    func find(_ needle: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + needle.count <= bytes.count {
+            if Array(bytes[index..<index + needle.count]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+    guard let headEnd = find([13, 10, 13, 10], from: 0) else { return nil }
+    var index = headEnd + 4
+    var chunks: [String] = []
+    while let lineEnd = find([13, 10], from: index) {
+        guard let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16) else { return nil }
+        let start = lineEnd + 2
+        guard start + size + 2 <= bytes.count, bytes[start + size] == 13, bytes[start + size + 1] == 10 else {
+            return nil
+        }
+        chunks.append(String(decoding: bytes[start..<start + size], as: UTF8.self))
+        index = start + size + 2
+        if size == 0 { return (chunks, bytes.count - index) }
+    }
+    return nil
 }

@@ -9,6 +9,9 @@ struct Bench {
                 try await MemoryBench.probe(chunks: probe.chunks, chunkBytes: probe.chunkBytes)
                 return
             }
+            if let ceiling = options.nioCeiling {
+                try NIOCeiling.serve(port: ceiling.port, bodyFile: ceiling.bodyFile)
+            }
             if let chunks = options.planProbe {
                 try await FakeBench.planProbe(chunks: chunks)
                 return
@@ -41,6 +44,9 @@ struct Bench {
         }
         if options.runs("runner") {
             try await RunnerBench.run(options: options, report: report)
+        }
+        if options.runs("serve") {
+            try await ServeBench.run(options: options, report: report)
         }
         if !texts.isEmpty {
             report.header("5. Transport ceiling (curl -sN reading the same stream from the fake, a subprocess)")

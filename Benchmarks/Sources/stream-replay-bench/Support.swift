@@ -11,12 +11,14 @@ struct Options: Sendable {
     var cli: String?
     /// The repository root (holds `scenarios/`); derived from this file's path when not given.
     var root: String
-    /// Sections to run (sse, engine, fake, runner, curl, memory); all when empty.
+    /// Sections to run (sse, engine, fake, runner, serve, curl, memory); all when empty.
     var only: Set<String> = []
     /// Internal: run one memory probe in this process and print its numbers.
     var memoryProbe: (chunks: Int, chunkBytes: Int)?
     /// Internal: build one `write_size` plan in this process and print its numbers.
     var planProbe: Int?
+    /// Internal: serve `BODY-FILE` as the minimal NIO ceiling server on `PORT` (section 6).
+    var nioCeiling: (port: Int, bodyFile: String)?
 
     /// The size divisor: 1, or 10 with `--quick`.
     var scale: Int { self.quick ? 10 : 1 }
@@ -39,13 +41,16 @@ struct Options: Sendable {
                 let chunks = Int(iterator.next() ?? "") ?? 0
                 let bytes = Int(iterator.next() ?? "") ?? 0
                 options.memoryProbe = (chunks, bytes)
+            case "--nio-ceiling":
+                let port = Int(iterator.next() ?? "") ?? 0
+                options.nioCeiling = (port, iterator.next() ?? "")
             case "--plan-probe":
                 options.planProbe = Int(iterator.next() ?? "") ?? 0
             case "-h", "--help":
                 print(
                     """
                     usage: swift run -c release --package-path Benchmarks stream-replay-bench [--quick]
-                             [--only sse,engine,fake,runner,curl,memory] [--cli PATH] [--root PATH]
+                             [--only sse,engine,fake,runner,serve,curl,memory] [--cli PATH] [--root PATH]
                     """
                 )
                 exit(0)

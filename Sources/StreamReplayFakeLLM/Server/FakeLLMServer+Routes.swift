@@ -188,28 +188,43 @@ extension FakeLLMServer {
             for header in extraHeaders {
                 responseHeaders.replaceOrAdd(name: header.name, value: header.value)
             }
-            try await channel.writeAndFlush(
-                HTTPServerResponsePart.head(
-                    HTTPResponseHead(version: head.version, status: .ok, headers: responseHeaders)
-                )
-            ).get()
+            // HTTP/1.1 without a length: the body is chunked, and each piece goes out already
+            // framed as one chunk (HTTP/1.0 and a scripted length: the bytes as they are).
+            let chunked =
+                (head.version.major, head.version.minor) >= (1, 1) && !responseHeaders.contains(name: "content-length")
+                && !responseHeaders.contains(name: "transfer-encoding")
+            if chunked { responseHeaders.add(name: "transfer-encoding", value: "chunked") }
+            var pendingHead: HTTPResponseHead? = HTTPResponseHead(
+                version: head.version,
+                status: .ok,
+                headers: responseHeaders
+            )
             var writes = 0
             var bytes = 0
             var disconnected = false
             do {
-                // Runs of writes go to the event loop at once: each piece is still written and
-                // flushed on its own (one syscall each), without a thread hop per piece.
+                // The head, then runs of pieces, go to the event loop at once. Each piece is still
+                // its own flushed write (one syscall), sent from the connection's first handler,
+                // past the HTTP encoder: one buffer per event, no thread hop per piece.
                 var run: [ByteBuffer] = []
                 func flushRun() async throws {
-                    guard !run.isEmpty else { return }
+                    guard !run.isEmpty || pendingHead != nil else { return }
                     let pieces = run
+                    let responseHead = pendingHead
                     run = []
+                    pendingHead = nil
                     try await channel.eventLoop.flatSubmit {
                         var last = channel.eventLoop.makeSucceededVoidFuture()
-                        for piece in pieces {
-                            last = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(piece)))
+                        if let responseHead {
+                            last = channel.writeAndFlush(HTTPServerResponsePart.head(responseHead))
                         }
-                        return last
+                        guard !pieces.isEmpty else { return last }
+                        do {
+                            let writer = try channel.pipeline.syncOperations.context(handlerType: SocketWriter.self)
+                            return SocketWriter.write(pieces, chunked: chunked, to: writer)
+                        } catch {
+                            return channel.eventLoop.makeFailedFuture(error)
+                        }
                     }.get()
                     writes += pieces.count
                     bytes += pieces.reduce(0) { $0 + $1.readableBytes }

@@ -74,7 +74,7 @@ public final class RecordingProxy: Sendable {
         self.logger = logger
     }
 
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, Never>
+    typealias Connection = HTTPRequestLoop.Connection
 
     /// Starts the proxy, runs `body`, then shuts it down.
     ///
@@ -89,17 +89,9 @@ public final class RecordingProxy: Sendable {
         try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
         let serverChannel: NIOAsyncChannel<Connection, Never>
         do {
-            serverChannel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .bind(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try Connection(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw RecordingError(description: "port \(port) on \(host) is already in use; pick another with --port")
+            serverChannel = try await HTTPRequestLoop.bind(host: host, port: port)
+        } catch {
+            throw RecordingError(description: error.message)
         }
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
