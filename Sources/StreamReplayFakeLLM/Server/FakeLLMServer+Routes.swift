@@ -194,75 +194,54 @@ extension FakeLLMServer {
                 (head.version.major, head.version.minor) >= (1, 1) && !responseHeaders.contains(name: "content-length")
                 && !responseHeaders.contains(name: "transfer-encoding")
             if chunked { responseHeaders.add(name: "transfer-encoding", value: "chunked") }
-            var pendingHead: HTTPResponseHead? = HTTPResponseHead(
-                version: head.version,
-                status: .ok,
-                headers: responseHeaders
+            var writer = AnswerWriter(
+                channel: channel,
+                head: HTTPResponseHead(version: head.version, status: .ok, headers: responseHeaders),
+                chunked: chunked
             )
-            var writes = 0
-            var bytes = 0
             var disconnected = false
             do {
-                // The head, then runs of pieces, go to the event loop at once. Each piece is still
-                // its own flushed write (one syscall), sent from the connection's first handler,
-                // past the HTTP encoder: one buffer per event, no thread hop per piece.
-                var run: [ByteBuffer] = []
-                func flushRun() async throws {
-                    guard !run.isEmpty || pendingHead != nil else { return }
-                    let pieces = run
-                    let responseHead = pendingHead
-                    run = []
-                    pendingHead = nil
-                    try await channel.eventLoop.flatSubmit {
-                        var last = channel.eventLoop.makeSucceededVoidFuture()
-                        if let responseHead {
-                            last = channel.writeAndFlush(HTTPServerResponsePart.head(responseHead))
-                        }
-                        guard !pieces.isEmpty else { return last }
-                        do {
-                            let writer = try channel.pipeline.syncOperations.context(handlerType: SocketWriter.self)
-                            return SocketWriter.write(pieces, chunked: chunked, to: writer)
-                        } catch {
-                            return channel.eventLoop.makeFailedFuture(error)
-                        }
-                    }.get()
-                    writes += pieces.count
-                    bytes += pieces.reduce(0) { $0 + $1.readableBytes }
-                }
                 for step in plan.steps {
-                    if case .write(let buffer) = step {
-                        run.append(buffer)
-                        continue
-                    }
-                    try await flushRun()
                     switch step {
-                    case .write:
-                        break
+                    case .write(let buffer):
+                        try await writer.append(buffer)
                     case .pause(let milliseconds):
+                        try await writer.flush()
                         let context = PacerContext(
                             requestNumber: number,
                             responseID: FakeLLMServer.responseID(number: number),
-                            bytesWritten: bytes
+                            bytesWritten: writer.bytes
                         )
                         try await self.pacer.pause(milliseconds: milliseconds, context: context)
                     case .disconnect:
+                        try await writer.flush()
                         let context = PacerContext(
                             requestNumber: number,
                             responseID: FakeLLMServer.responseID(number: number),
-                            bytesWritten: bytes
+                            bytesWritten: writer.bytes
                         )
                         try await self.pacer.willDisconnect(context: context)
                         disconnected = true
                     }
                     if disconnected { break }
                 }
-                try await flushRun()
+                try await writer.flush()
             } catch {
                 // The client went away (or the pacer ended the answer): keep what was sent.
-                await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: false)
+                await self.state.finish(
+                    number: number,
+                    writes: writer.writes,
+                    bytes: writer.bytes,
+                    disconnected: false
+                )
                 throw error
             }
-            await self.state.finish(number: number, writes: writes, bytes: bytes, disconnected: disconnected)
+            await self.state.finish(
+                number: number,
+                writes: writer.writes,
+                bytes: writer.bytes,
+                disconnected: disconnected
+            )
             if disconnected {
                 try? await channel.close()
                 return false
