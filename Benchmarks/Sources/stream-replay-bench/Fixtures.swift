@@ -117,7 +117,7 @@ struct Curl: Sendable {
         )
         guard result.status == 0, let bytes = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            throw BenchError("curl failed (exit \(result.status)): \(result.stdout)")
+            throw BenchError("curl failed (exit \(result.status)): \(result.stdout)\(result.stderr)")
         }
         return (bytes, result.elapsed)
     }

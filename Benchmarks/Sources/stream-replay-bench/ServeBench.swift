@@ -9,7 +9,9 @@ enum ServeBench {
     static let chunks = 200
 
     static func run(options: Options, report: Report) async throws {
-        report.header("6. serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks)")
+        report.header(
+            "6. serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks; median of 3 × \(options.quick ? 3 : 5) s)"
+        )
         let tools = ["wrk", "taskset", "cc", "curl"].map { ($0, which($0)) }
         let missing = tools.filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty, let wrk = which("wrk"), let taskset = which("taskset"), let cc = which("cc"),
@@ -37,7 +39,7 @@ enum ServeBench {
         let fast = work.appendingPathComponent("answer.yaml").path
         try self.scenario(name: "answer", delayMilliseconds: 0).write(toFile: fast, atomically: true, encoding: .utf8)
         let load = WrkLoad(wrk: wrk, taskset: taskset, script: script)
-        let seconds = options.quick ? 3 : 10
+        let seconds = options.quick ? 3 : 5
 
         // serve --loop and the ceiling, each alone on core 0 while wrk runs.
         let serve = try await Daemon.start(taskset, ["-c", "0", cli, "serve", "--loop", fast, "--port", "0"])
@@ -64,9 +66,19 @@ enum ServeBench {
             _ = try await load.run(url: reference.url, connections: 32, seconds: 2)
             _ = try await load.run(url: nioReference.url, connections: 32, seconds: 2)
             for connections in [1, 8, 32] {
-                let served = try await load.run(url: serve.url, connections: connections, seconds: seconds)
-                let ceilingRun = try await load.run(url: reference.url, connections: connections, seconds: seconds)
-                let nioRun = try await load.run(url: nioReference.url, connections: connections, seconds: seconds)
+                // Three rounds, the three servers in turn within each (so that drift in the
+                // machine's state hits all alike); the median round of each.
+                var rounds: [[WrkLoad.Result]] = [[], [], []]
+                for _ in 0..<(options.quick ? 1 : 3) {
+                    for (index, daemon) in [serve, reference, nioReference].enumerated() {
+                        rounds[index].append(
+                            try await load.run(url: daemon.url, connections: connections, seconds: seconds)
+                        )
+                    }
+                }
+                let served = WrkLoad.Result.median(rounds[0])
+                let ceilingRun = WrkLoad.Result.median(rounds[1])
+                let nioRun = WrkLoad.Result.median(rounds[2])
                 report.add(
                     "serve --loop, \(connections) client\(connections == 1 ? "" : "s") (\(format(Double(served.checked))) streams, \(served.failures) bad)",
                     "\(format(served.streamsPerSecond)) streams/s",
@@ -223,6 +235,16 @@ struct WrkLoad: Sendable {
         var checked: Int
         /// Bodies without the terminator, non-200 answers and socket errors.
         var failures: Int
+
+        /// The run with the median rate; the checked and failed counts of all runs.
+        static func median(_ runs: [Result]) -> Result {
+            let sorted = runs.sorted { $0.streamsPerSecond < $1.streamsPerSecond }
+            return Result(
+                streamsPerSecond: sorted[sorted.count / 2].streamsPerSecond,
+                checked: runs.reduce(0) { $0 + $1.checked },
+                failures: runs.reduce(0) { $0 + $1.failures }
+            )
+        }
     }
 
     func run(url: String, connections: Int, seconds: Int, timeout: Int = 30) async throws -> Result {

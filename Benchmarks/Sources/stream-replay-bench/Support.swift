@@ -187,6 +187,7 @@ enum Memory {
 struct ProcessResult: Sendable {
     var status: Int32
     var stdout: String
+    var stderr = ""
     var elapsed: Duration
     /// When the first stdout line accepted by `firstLine` arrived, from the launch.
     var firstLine: Duration?
@@ -209,7 +210,13 @@ func runProcess(
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let pipe = Pipe()
     process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    // Standard error goes to a file, read when the program has ended, for error messages.
+    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "stream-replay-bench-\(UUID().uuidString).err"
+    )
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errorFile) }
+    process.standardError = try FileHandle(forWritingTo: errorFile)
     process.standardInput = FileHandle.nullDevice
 
     final class Collector: Sendable {
@@ -277,9 +284,11 @@ func runProcess(
     reader.readabilityHandler = nil
     if let rest = try? reader.readToEnd(), !rest.isEmpty { collector.take(rest) }
     let state = collector.state.withLock { $0 }
+    let stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
     return ProcessResult(
         status: status,
         stdout: String(decoding: state.data, as: UTF8.self),
+        stderr: stderr,
         elapsed: elapsed,
         firstLine: state.first,
         timedOut: killed.value.withLock { $0 }
