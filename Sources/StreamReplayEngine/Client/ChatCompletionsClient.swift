@@ -158,16 +158,14 @@ struct ChatCompletionsClient: Sendable {
     ) async -> HopStreamReader {
         var reader = initial
         let clock = self.dependencies.clock
-        var request = HTTPClientRequest(url: self.endpoint)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        request.headers.add(name: "User-Agent", value: "stream-replay-engine/0.1")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: "text/event-stream")
+        headers.add(name: "User-Agent", value: "stream-replay-engine/0.1")
         if let key = self.configuration.apiKey, !key.isEmpty {
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            headers.add(name: "Authorization", value: "Bearer \(key)")
         }
         let bodyText = body.compactJSON
-        request.body = .bytes(ByteBuffer(string: bodyText))
         self.dependencies.observer?.engineWillSend(
             requestBody: bodyText,
             conversationID: context.conversationID,
@@ -175,45 +173,52 @@ struct ChatCompletionsClient: Sendable {
             hop: context.hop
         )
 
-        let response: HTTPClientResponse
+        let response: ResponseStream
         do {
-            response = try await self.httpClient.execute(request, deadline: .distantFuture, logger: self.logger)
+            let request = try HTTPClient.Request(
+                url: self.endpoint,
+                method: .POST,
+                headers: headers,
+                body: .byteBuffer(ByteBuffer(string: bodyText))
+            )
+            response = try await ResponseStream.start(request, on: self.httpClient, logger: self.logger)
         } catch {
             reader.fail(Task.isCancelled ? .cancelled : .connectFailed(self.endpoint, reason: Self.describe(error)))
             return reader
         }
         lastActivity.value = clock.now
+        let status = Int(response.head.status.code)
+        let responseHeaders = response.head.headers
         let observed = ObservedResponse(
-            requestIDHeader: response.headers.first(name: "x-request-id"),
+            requestIDHeader: responseHeaders.first(name: "x-request-id"),
             conversationID: context.conversationID,
             requestID: context.requestID,
             hop: context.hop,
             attempt: attempt,
-            status: Int(response.status.code),
-            contentType: response.headers.first(name: "content-type")
+            status: status,
+            contentType: responseHeaders.first(name: "content-type")
         )
         defer { self.dependencies.observer?.engineFinished(observed) }
         self.dependencies.observer?.engineConsumed(bytes: 0, of: observed)
-        let status = Int(response.status.code)
 
         guard (200..<300).contains(status) else {
-            let text = await Self.readText(of: response, limit: 64 * 1024)
+            let text = await Self.readText(of: response.body, limit: 64 * 1024)
             if status == 429 {
                 reader.fail(
-                    .rateLimited(body: text, retryAfterMilliseconds: Self.retryAfterMilliseconds(response.headers))
+                    .rateLimited(body: text, retryAfterMilliseconds: Self.retryAfterMilliseconds(responseHeaders))
                 )
             } else {
                 reader.fail(
                     .httpError(
                         status: status,
                         body: text,
-                        retryAfterMilliseconds: Self.retryAfterMilliseconds(response.headers)
+                        retryAfterMilliseconds: Self.retryAfterMilliseconds(responseHeaders)
                     )
                 )
             }
             return reader
         }
-        let contentType = response.headers.first(name: "content-type")
+        let contentType = responseHeaders.first(name: "content-type")
         if status == 200, !(contentType?.lowercased().hasPrefix("text/event-stream") ?? false) {
             reader.fail(.notEventStream(contentType: contentType))
             return reader
@@ -277,10 +282,10 @@ struct ChatCompletionsClient: Sendable {
     }
 
     /// Reads up to `limit` bytes of a body as text.
-    static func readText(of response: HTTPClientResponse, limit: Int) async -> String {
+    static func readText(of body: AsyncThrowingStream<ByteBuffer, any Error>, limit: Int) async -> String {
         var collected = ByteBuffer()
         do {
-            for try await var buffer in response.body {
+            for try await var buffer in body {
                 let room = limit - collected.readableBytes
                 if room <= 0 { break }
                 if buffer.readableBytes > room, let slice = buffer.readSlice(length: room) {
