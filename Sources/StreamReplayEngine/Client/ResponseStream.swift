@@ -21,8 +21,8 @@ import Synchronization
 /// 10 lost up to ~1,000 chunks (several hundred under ThreadSanitizer's timing).
 ///
 /// The price is no backpressure towards the socket: a consumer slower than the network holds the
-/// unread bytes in memory (on loopback, up to the answer's size on the wire: +23 MB for 100,000
-/// chunks in the benchmark). Backpressure through the delegate's futures brings the loss back:
+/// unread bytes in memory (on loopback, up to the answer's size on the wire: +16.9 to +23.6 MB
+/// for 100,000 chunks, 18.9 MB on the wire, in the benchmark). Backpressure through the delegate's futures brings the loss back:
 /// while a part waits, AsyncHTTPClient buffers the rest of a socket read, and a FIN in that same
 /// read fails the request and drops that buffer (`RequestBag` in 1.37): 14,000–17,000 of 20,000
 /// chunks arrived with a 256 KB high watermark. Real providers send far slower than the engine

@@ -201,26 +201,23 @@ extension FakeLLMServer {
             )
             var disconnected = false
             do {
+                /// Before a pause or a cut everything queued goes to the socket; what the pacer sees.
+                func flushedContext() async throws -> PacerContext {
+                    try await writer.flush()
+                    return PacerContext(
+                        requestNumber: number,
+                        responseID: FakeLLMServer.responseID(number: number),
+                        bytesWritten: writer.bytes
+                    )
+                }
                 for step in plan.steps {
                     switch step {
                     case .write(let buffer):
                         try await writer.append(buffer)
                     case .pause(let milliseconds):
-                        try await writer.flush()
-                        let context = PacerContext(
-                            requestNumber: number,
-                            responseID: FakeLLMServer.responseID(number: number),
-                            bytesWritten: writer.bytes
-                        )
-                        try await self.pacer.pause(milliseconds: milliseconds, context: context)
+                        try await self.pacer.pause(milliseconds: milliseconds, context: try await flushedContext())
                     case .disconnect:
-                        try await writer.flush()
-                        let context = PacerContext(
-                            requestNumber: number,
-                            responseID: FakeLLMServer.responseID(number: number),
-                            bytesWritten: writer.bytes
-                        )
-                        try await self.pacer.willDisconnect(context: context)
+                        try await self.pacer.willDisconnect(context: try await flushedContext())
                         disconnected = true
                     }
                     if disconnected { break }
