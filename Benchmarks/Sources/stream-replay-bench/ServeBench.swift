@@ -61,10 +61,10 @@ enum ServeBench {
         let reference = try await Daemon.start(taskset, ["-c", "0", ceiling, "0", body])
         let nioReference = try await Daemon.start(taskset, ["-c", "0", ownExecutable(), "--nio-ceiling", "0", body])
         do {
-            // Warm both (connections, the fake's cached plan, the JIT of nothing: page faults).
-            _ = try await load.run(url: serve.url, connections: 32, seconds: 2)
-            _ = try await load.run(url: reference.url, connections: 32, seconds: 2)
-            _ = try await load.run(url: nioReference.url, connections: 32, seconds: 2)
+            // Warm all three (connections, the fake's cached plan, page faults).
+            for daemon in [serve, reference, nioReference] {
+                _ = try await load.run(url: daemon.url, connections: 32, seconds: 2)
+            }
             for connections in [1, 8, 32] {
                 // Three rounds, the three servers in turn within each (so that drift in the
                 // machine's state hits all alike); the median round of each.
@@ -77,8 +77,6 @@ enum ServeBench {
                     }
                 }
                 let served = WrkLoad.Result.median(rounds[0])
-                let ceilingRun = WrkLoad.Result.median(rounds[1])
-                let nioRun = WrkLoad.Result.median(rounds[2])
                 report.add(
                     "serve --loop, \(connections) client\(connections == 1 ? "" : "s") (\(format(Double(served.checked))) streams, \(served.failures) bad)",
                     "\(format(served.streamsPerSecond)) streams/s",
@@ -86,28 +84,24 @@ enum ServeBench {
                     pass: served.failures == 0 && served.checked > 0
                 )
                 report.add("  chunks/s", "\(format(served.streamsPerSecond * Double(self.chunks))) chunks/s")
-                report.add(
-                    "  C ceiling, one send per event (\(ceilingRun.failures) bad)",
-                    "\(format(ceilingRun.streamsPerSecond)) streams/s"
-                )
-                let fraction = served.streamsPerSecond / ceilingRun.streamsPerSecond
-                report.add(
-                    "  serve as a fraction of the C ceiling",
-                    "\(format(fraction * 100, 0)) %",
-                    target: connections == 32 ? "≥ 75 %" : "",
-                    pass: connections == 32 ? fraction >= 0.75 : nil
-                )
-                report.add(
-                    "  minimal NIO server, one write per event (\(nioRun.failures) bad)",
-                    "\(format(nioRun.streamsPerSecond)) streams/s"
-                )
-                let nioFraction = served.streamsPerSecond / nioRun.streamsPerSecond
-                report.add(
-                    "  serve as a fraction of the NIO ceiling",
-                    "\(format(nioFraction * 100, 0)) %",
-                    target: connections == 32 ? "≥ 75 %" : "",
-                    pass: connections == 32 ? nioFraction >= 0.75 : nil
-                )
+                let ceilings = [
+                    ("C", "C ceiling, one send per event", rounds[1]),
+                    ("NIO", "minimal NIO server, one write per event", rounds[2]),
+                ]
+                for (name, label, runs) in ceilings {
+                    let ceilingRun = WrkLoad.Result.median(runs)
+                    report.add(
+                        "  \(label) (\(ceilingRun.failures) bad)",
+                        "\(format(ceilingRun.streamsPerSecond)) streams/s"
+                    )
+                    let fraction = served.streamsPerSecond / ceilingRun.streamsPerSecond
+                    report.add(
+                        "  serve as a fraction of the \(name) ceiling",
+                        "\(format(fraction * 100, 0)) %",
+                        target: connections == 32 ? "≥ 75 %" : "",
+                        pass: connections == 32 ? fraction >= 0.75 : nil
+                    )
+                }
             }
             await reference.stop()
             await nioReference.stop()
@@ -334,12 +328,7 @@ final class Daemon: @unchecked Sendable {  // immutable after init; Process is t
 
     /// A field of the process's /proc status (`VmRSS`, `VmHWM`) in bytes; 0 if unreadable.
     func memory(_ field: String) -> Int {
-        let path = "/proc/\(self.process.processIdentifier)/status"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return (Int(line.dropFirst(field.count + 1).filter(\.isNumber)) ?? 0) * 1024
-        }
-        return 0
+        Memory.status(field, of: "/proc/\(self.process.processIdentifier)/status")
     }
 
     /// `received` of `GET /_stream-replay/requests?since=N` with N past the newest (an empty page).

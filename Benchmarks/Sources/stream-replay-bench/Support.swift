@@ -157,9 +157,9 @@ final class Report: Sendable {
 // MARK: Memory
 
 enum Memory {
-    /// A field of /proc/self/status in bytes (`VmHWM`, `VmRSS`).
-    static func status(_ field: String) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    /// A field of a /proc status file (this process's by default) in bytes (`VmHWM`, `VmRSS`).
+    static func status(_ field: String, of path: String = "/proc/self/status") -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
         for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
             let digits = line.dropFirst(field.count + 1).filter(\.isNumber)
             return (Int(digits) ?? 0) * 1024
