@@ -14,20 +14,22 @@ let package = Package(
         .package(path: "..")
     ],
     targets: [
+        // libFuzzer's driver, shared by the three entry points.
+        .target(name: "FuzzDriver"),
         // The SSE decoder fed arbitrary bytes, split at an input-chosen offset.
         .executableTarget(
             name: "FuzzSSE",
-            dependencies: [.product(name: "StreamReplaySSE", package: root)]
+            dependencies: ["FuzzDriver", .product(name: "StreamReplaySSE", package: root)]
         ),
         // The chunk interpreter and the tool-call accumulator fed arbitrary chunk JSON.
         .executableTarget(
             name: "FuzzChunks",
-            dependencies: [.product(name: "StreamReplayEngine", package: root)]
+            dependencies: ["FuzzDriver", .product(name: "StreamReplayEngine", package: root)]
         ),
         // The scenario loader fed arbitrary bytes.
         .executableTarget(
             name: "FuzzLoader",
-            dependencies: [.product(name: "StreamReplayScenario", package: root)]
+            dependencies: ["FuzzDriver", .product(name: "StreamReplayScenario", package: root)]
         ),
     ]
 )
