@@ -130,9 +130,13 @@ public final class ChatEngine: Sendable {
     }
 
     /// Yields an outcome again, `cached: true`: its text as one message (also when it is empty),
-    /// then the same `error` message (code, hop, status, retry_after_ms) if it failed.
+    /// then its refusal as one `refusal` message if it was refused, then the same `error` message
+    /// (code, hop, status, retry_after_ms) if it failed.
     static func replay(_ outcome: TurnOutcome, emit: @Sendable (ChatMessage) -> Void) {
         emit(.cached(outcome.text))
+        if let refusal = outcome.refusal, !refusal.isEmpty {
+            emit(.cachedRefusal(refusal))
+        }
         if let failure = outcome.failure {
             emit(failure.message(hop: failure.hop, cached: true))
         }

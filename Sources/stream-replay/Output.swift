@@ -1,15 +1,47 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#else
+import Darwin
+private let systemWrite = Darwin.write
+#endif
 import StreamReplayScenario
+import Synchronization
 
 /// Where the CLI prints: results on stdout, problems on stderr.
+///
+/// A reader that goes away (`stream-replay run scenarios | head`) must not crash the run:
+/// `FileHandle.write(_:)` traps on `EPIPE`, so lines go out through `write(2)`, and once a stream
+/// fails it is not written again. The run itself goes on, writes its report files and exits with
+/// its own code.
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        emit(text + "\n", to: STDOUT_FILENO, closed: stdoutClosed)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        emit(text + "\n", to: STDERR_FILENO, closed: stderrClosed)
+    }
+
+    private static let stdoutClosed = Atomic<Bool>(false)
+    private static let stderrClosed = Atomic<Bool>(false)
+
+    private static func emit(_ text: String, to descriptor: Int32, closed: borrowing Atomic<Bool>) {
+        guard !closed.load(ordering: .relaxed) else { return }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+            if written > 0 {
+                bytes = bytes.dropFirst(written)
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                closed.store(true, ordering: .relaxed)
+                return
+            }
+        }
     }
 }
 

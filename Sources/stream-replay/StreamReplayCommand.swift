@@ -24,6 +24,8 @@ struct StreamReplayCommand: AsyncParsableCommand {
 
     /// Misuse exits 2 (ArgumentParser alone would exit 64).
     static func main() async {
+        // A closed pipe is an error from write(2), which Output handles, not a signal.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -33,7 +35,7 @@ struct StreamReplayCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Output.error(fullMessage(for: error))
                 Self.exit(withError: ExitCode(2))
             }
             exit(withError: error)

@@ -332,6 +332,91 @@ struct EventStoreTests {
         #expect(try store.events(conversationID: "c1") == before)
     }
 
+    // MARK: - Text verbatim (NUL included)
+
+    /// Every text column read back byte for byte, a NUL in each: the contract's "Persisted events",
+    /// first paragraph. Before the fix GRDB's `String` binding stored each up to its NUL.
+    @Test func everyTextColumnKeepsANulByteForByte() throws {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let nul = "\u{0}"
+        let event = NewEvent(
+            id: "id\(nul)1",
+            conversationID: "conv\(nul)A",
+            type: "tool\(nul)result",
+            role: "to\(nul)ol",
+            content: "a\(nul)b end",
+            toolCallID: "call\(nul)1",
+            model: "mo\(nul)del",
+            createdAt: "2026\(nul)Z",
+            extra: ["request_id": .string("r\(nul)1"), "note": .string("x\(nul)y")]
+        )
+        let written = try store.append(event)
+        let expected = StoredEvent(
+            id: event.id, conversationID: event.conversationID, seq: 1, type: event.type, role: event.role,
+            content: event.content, toolCallID: event.toolCallID, model: event.model, createdAt: event.createdAt,
+            extra: event.extra
+        )
+        #expect(written == expected)
+        #expect(try store.allEvents() == [expected])
+        #expect(try store.events(conversationID: "conv\(nul)A") == [expected])
+        #expect(try store.events(conversationID: "conv").isEmpty)
+        #expect(try store.event(conversationID: "conv\(nul)A", requestID: "r\(nul)1") == expected)
+        #expect(try store.event(conversationID: "conv\(nul)A", requestID: "r") == nil)
+        #expect(expected.requestID == "r\(nul)1")
+    }
+
+    @Test func emptyTextsStayEmptyNotNull() throws {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let written = try store.append(
+            NewEvent(
+                id: UUID().uuidString, conversationID: "", type: "assistant_message", role: "",
+                content: "", toolCallID: "", model: "", createdAt: Self.createdAt, extra: ["request_id": ""]
+            )
+        )
+        let read = try #require(try store.allEvents().first)
+        #expect(read == written)
+        #expect(read.role == "" && read.toolCallID == "" && read.model == "" && read.requestID == "")
+        #expect(read.content.isEmpty && read.conversationID.isEmpty)
+    }
+
+    @Test func requestIDsThatDifferAfterANulAreDistinct() throws {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let first = try store.append(Self.user("a\u{0}x", "one"))
+        let second = try store.append(Self.user("a\u{0}y", "two"))
+        #expect(first.seq == 1 && second.seq == 2)
+        #expect(try store.event(conversationID: "c1", requestID: "a\u{0}y")?.content == "two")
+        let error = try Self.storeError { _ = try store.append(Self.user("a\u{0}x", "again")) }
+        #expect(error.code == .duplicateRequestID)
+        // Conversations that differ after a NUL are two conversations, each with its own seq.
+        let other = try store.append(Self.user("a\u{0}x", in: "c1\u{0}2"))
+        #expect(other.seq == 1)
+    }
+
+    @Test func compactionAndRetryClaimsMatchIdsWithANulExactly() throws {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let rid = "r\u{0}1"
+        let sibling = "r\u{0}2"
+        _ = try store.append(Self.user(rid))
+        _ = try store.append(Self.delta(of: rid, "partial"))
+        _ = try store.append(Self.toolResult(of: rid, hop: 0, index: 0))
+        let siblingUser = try store.append(Self.user(sibling))
+        let siblingDelta = try store.append(Self.delta(of: sibling, "kept"))
+        let siblingTool = try store.append(Self.toolResult(of: sibling, hop: 0, index: 0))
+        let cut = try store.append(Self.toolResult(of: "r", hop: 0, index: 0))
+
+        #expect(try store.claimRetry(conversationID: "c1", requestID: rid))
+        let afterClaim = try store.events(conversationID: "c1").map(\.seq)
+        #expect(afterClaim == [1, siblingUser.seq, siblingDelta.seq, siblingTool.seq, cut.seq])
+
+        _ = try store.compact(conversationID: "c1", userRequestID: sibling, answer: Self.answer(of: sibling, "kept"))
+        let types = try store.events(conversationID: "c1").map(\.type)
+        #expect(types == ["user_message", "user_message", "tool_result", "tool_result", "assistant_message"])
+    }
+
     // MARK: - Reading
 
     @Test func historyReturnsTheNewestUserAndAssistantEventsOldestFirst() throws {

@@ -1,12 +1,14 @@
 /// A message the engine yields during a turn.
 ///
-/// `type` is `text`, `tool_execution` or `error`; `metadata` carries the contract's keys
+/// `type` is `text`, `refusal`, `tool_execution` or `error`; `metadata` carries the contract's keys
 /// (`type`/`hop` on text deltas, `tool_count`/`hop` on tool notices, `finish_reason`,
 /// `cached`, `code`/`hop`/`status`/`retry_after_ms` on errors).
 public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
     /// The message kinds of the contract.
     public enum Kind: String, Sendable, Hashable {
         case text
+        /// A fragment of the model's refusal (`delta.refusal`), or a cached replay of it.
+        case refusal
         case toolExecution = "tool_execution"
         case error
     }
@@ -92,5 +94,15 @@ extension ChatMessage {
 
     static func cached(_ content: String) -> ChatMessage {
         ChatMessage(type: .text, content: content, metadata: [("cached", .bool(true))])
+    }
+
+    /// A refusal fragment of hop `hop`: `{hop: H}`.
+    static func refusal(_ content: String, hop: Int) -> ChatMessage {
+        ChatMessage(type: .refusal, content: content, metadata: [("hop", .int(hop))])
+    }
+
+    /// A stored refusal replayed: `{cached: true}` alone.
+    static func cachedRefusal(_ content: String) -> ChatMessage {
+        ChatMessage(type: .refusal, content: content, metadata: [("cached", .bool(true))])
     }
 }

@@ -4,6 +4,12 @@ struct HopResult: Sendable {
     var text = ""
     /// Whether any text fragment was yielded.
     var yieldedText = false
+    /// The `refusal` fragments yielded, joined.
+    var refusal = ""
+    /// The `reasoning_content` fragments, joined; `nil` when the hop streamed none.
+    var reasoningContent: String?
+    /// The `reasoning` fragments, joined; `nil` when the hop streamed none.
+    var reasoning: String?
     /// The tool calls accumulated when the stream ended.
     var accumulator = ToolCallAccumulator()
     /// The last non-null `finish_reason`.

@@ -72,6 +72,16 @@ struct HopStreamReader: Sendable {
                 }
                 self.context.emit(.text(fragment, hop: self.context.hop))
             }
+            if let refusal = choice.refusalFragment {
+                self.result.refusal += refusal
+                self.context.emit(.refusal(refusal, hop: self.context.hop))
+            }
+            if let reasoning = choice.reasoningContentFragment {
+                self.result.reasoningContent = (self.result.reasoningContent ?? "") + reasoning
+            }
+            if let reasoning = choice.reasoningFragment {
+                self.result.reasoning = (self.result.reasoning ?? "") + reasoning
+            }
             for fragment in choice.toolCallFragments {
                 self.result.accumulator.add(fragment)
             }

@@ -247,19 +247,7 @@ public final class EventStore: Sendable {
             )
             if !hasAnswer {
                 try Self.deleteDeltas(conversationID: conversationID, userRequestID: requestID, db)
-                // `rest` is what follows `tool:{requestID}:`; it must be `{digits}:{digits}`:
-                // a digit first, a colon followed by a digit, nothing but digits and colons, one colon.
-                try db.execute(
-                    sql: """
-                        DELETE FROM chat_events
-                        WHERE conversation_id = ?1 AND type = 'tool_result'
-                          AND substr(request_id, 1, length(?2)) = ?2
-                          AND substr(request_id, length(?2) + 1) GLOB '[0-9]*:[0-9]*'
-                          AND substr(request_id, length(?2) + 1) NOT GLOB '*[^0-9:]*'
-                          AND substr(request_id, length(?2) + 1) NOT GLOB '*:*:*'
-                        """,
-                    arguments: [conversationID, "tool:\(requestID):"]
-                )
+                try Self.deleteToolResults(conversationID: conversationID, requestID: requestID, db)
             }
             return (hasUserMessage, [])
         }
@@ -280,9 +268,9 @@ public final class EventStore: Sendable {
                 db,
                 sql: """
                     SELECT \(StoredEvent.selection) FROM chat_events
-                    WHERE conversation_id = ? AND request_id = ?
+                    WHERE conversation_id = \(Self.text) AND request_id = \(Self.text)
                     """,
-                arguments: [conversationID, requestID]
+                arguments: [Self.bound(conversationID), Self.bound(requestID)]
             ).map(StoredEvent.init(row:))
         }
     }
@@ -304,11 +292,12 @@ public final class EventStore: Sendable {
                 db,
                 sql: """
                     SELECT \(StoredEvent.selection) FROM chat_events
-                    WHERE conversation_id = ? AND seq < ? AND type IN ('user_message', 'assistant_message')
+                    WHERE conversation_id = \(Self.text) AND seq < ?
+                      AND type IN ('user_message', 'assistant_message')
                     ORDER BY seq DESC
                     LIMIT ?
                     """,
-                arguments: [conversationID, beforeSeq, limit]
+                arguments: [Self.bound(conversationID), beforeSeq, limit]
             ).map(StoredEvent.init(row:))
         }
         return newestFirst.reversed()
@@ -323,8 +312,11 @@ public final class EventStore: Sendable {
         try read("read conversation '\(conversationID)'") { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(StoredEvent.selection) FROM chat_events WHERE conversation_id = ? ORDER BY seq",
-                arguments: [conversationID]
+                sql: """
+                    SELECT \(StoredEvent.selection) FROM chat_events
+                    WHERE conversation_id = \(Self.text) ORDER BY seq
+                    """,
+                arguments: [Self.bound(conversationID)]
             ).map(StoredEvent.init(row:))
         }
     }
@@ -416,11 +408,11 @@ public final class EventStore: Sendable {
         let seq = try Int64.fetchOne(
             db,
             sql: """
-                INSERT INTO chat_sequences (conversation_id, last_seq) VALUES (?, 1)
+                INSERT INTO chat_sequences (conversation_id, last_seq) VALUES (\(text), 1)
                 ON CONFLICT (conversation_id) DO UPDATE SET last_seq = last_seq + 1
                 RETURNING last_seq
                 """,
-            arguments: [event.conversationID]
+            arguments: [bound(event.conversationID)]
         )
         guard let seq else {
             throw EventStoreError(
@@ -434,11 +426,13 @@ public final class EventStore: Sendable {
                     INSERT INTO chat_events (
                         id, conversation_id, seq, type, role, content, tool_calls, tool_call_id, model,
                         created_at, extra, request_id
-                    ) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)
+                    ) VALUES (\(text), \(text), ?, \(text), \(text), \(text), NULL, \(text), \(text), \(text),
+                        \(text), \(text))
                     """,
                 arguments: [
-                    event.id, event.conversationID, seq, event.type, event.role, event.content, event.toolCallID,
-                    event.model, event.createdAt, event.extra.compactJSON, event.requestID,
+                    bound(event.id), bound(event.conversationID), seq, bound(event.type), bound(event.role),
+                    bound(event.content), bound(event.toolCallID), bound(event.model), bound(event.createdAt),
+                    bound(event.extra.compactJSON), bound(event.requestID),
                 ]
             )
         } catch let error as DatabaseError
@@ -462,16 +456,64 @@ public final class EventStore: Sendable {
     }
 
     /// Deletes the `assistant_delta` events of one request; call inside a write transaction.
+    ///
+    /// The request id is compared in Swift, on the decoded `extra`: SQLite's JSON functions are
+    /// not trusted with a NUL (`\u0000`) inside the id.
     private static func deleteDeltas(conversationID: String, userRequestID: String, _ db: Database) throws {
-        try db.execute(
+        let rows = try Row.fetchAll(
+            db,
             sql: """
-                DELETE FROM chat_events
-                WHERE conversation_id = ? AND type = 'meta'
+                SELECT CAST(id AS BLOB) AS id, CAST(extra AS BLOB) AS extra FROM chat_events
+                WHERE conversation_id = \(text) AND type = 'meta'
                   AND json_extract(extra, '$.kind') = 'assistant_delta'
-                  AND json_extract(extra, '$.user_request_id') = ?
                 """,
-            arguments: [conversationID, userRequestID]
+            arguments: [bound(conversationID)]
         )
+        var doomed: [String] = []
+        for row in rows {
+            let extra = try? JSONValue(parsing: Self.string(row, "extra"))
+            if extra?["user_request_id"]?.stringValue == userRequestID {
+                doomed.append(try Self.string(row, "id"))
+            }
+        }
+        try delete(ids: doomed, db)
+    }
+
+    /// Deletes the `tool_result` events `tool:{requestID}:{hop}:{i}` of one request; call inside a
+    /// write transaction.
+    ///
+    /// SQL narrows the rows to the prefix `tool:{requestID}:` with a range on the unique index
+    /// (text compares as bytes, so every string with that prefix lies between it and the prefix
+    /// with its final `:` raised to `;`); Swift checks that the rest is exactly `{digits}:{digits}`,
+    /// so the tool results of a request `r:1` are not taken for those of `r`.
+    private static func deleteToolResults(conversationID: String, requestID: String, _ db: Database) throws {
+        let prefix = "tool:\(requestID):"
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CAST(id AS BLOB) AS id, CAST(request_id AS BLOB) AS request_id FROM chat_events
+                WHERE conversation_id = \(text) AND type = 'tool_result'
+                  AND request_id >= \(text) AND request_id < \(text)
+                """,
+            arguments: [bound(conversationID), bound(prefix), bound("tool:\(requestID);")]
+        )
+        var doomed: [String] = []
+        for row in rows {
+            let derived = try Self.string(row, "request_id")
+            guard derived.utf8.starts(with: prefix.utf8) else { continue }
+            let rest = derived.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+            let isHopAndPosition = rest.count == 2 && rest.allSatisfy { part in
+                !part.isEmpty && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            }
+            if isHopAndPosition { doomed.append(try Self.string(row, "id")) }
+        }
+        try delete(ids: doomed, db)
+    }
+
+    private static func delete(ids: [String], _ db: Database) throws {
+        for id in ids {
+            try db.execute(sql: "DELETE FROM chat_events WHERE id = \(text)", arguments: [bound(id)])
+        }
     }
 
     private static func exists(
@@ -482,8 +524,45 @@ public final class EventStore: Sendable {
     ) throws -> Bool {
         try Bool.fetchOne(
             db,
-            sql: "SELECT EXISTS (SELECT 1 FROM chat_events WHERE conversation_id = ? AND request_id = ? AND type = ?)",
-            arguments: [conversationID, requestID, type]
+            sql: """
+                SELECT EXISTS (
+                    SELECT 1 FROM chat_events
+                    WHERE conversation_id = \(text) AND request_id = \(text) AND type = \(text)
+                )
+                """,
+            arguments: [bound(conversationID), bound(requestID), bound(type)]
         ) ?? false
+    }
+}
+
+// MARK: - Text verbatim
+
+extension EventStore {
+    // GRDB binds a `String` with `sqlite3_bind_text(…, -1, …)` and reads one with
+    // `String(cString:)`: both stop at the first NUL, so `"a\u{0}b"` would be stored as `"a"` and
+    // two request ids that differ after a NUL would be one key (GRDB 7.10). Every text therefore
+    // goes in as the bytes of a BLOB that SQL casts to TEXT (which keeps every byte), and comes out
+    // cast back to a BLOB. The BLOB carries one leading byte that SQL strips: GRDB binds an empty
+    // `Data` with a null pointer, which SQLite takes for NULL.
+
+    /// The SQL for one text parameter bound with ``bound(_:)``.
+    static let text = "CAST(substr(?, 2) AS TEXT)"
+
+    /// A text parameter for ``text``: `nil` stays SQL `NULL`.
+    static func bound(_ string: String?) -> Data? {
+        guard let string else { return nil }
+        var bytes = Data([0x01])
+        bytes.append(contentsOf: string.utf8)
+        return bytes
+    }
+
+    /// A column selected as `CAST(column AS BLOB)`, as the text it holds.
+    static func string(_ row: Row, _ column: String) throws -> String {
+        String(decoding: try row.decode(Data.self, forColumn: column), as: UTF8.self)
+    }
+
+    /// A nullable column selected as `CAST(column AS BLOB)`.
+    static func optionalString(_ row: Row, _ column: String) throws -> String? {
+        try row.decode(Data?.self, forColumn: column).map { String(decoding: $0, as: UTF8.self) }
     }
 }

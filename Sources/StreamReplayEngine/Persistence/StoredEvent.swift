@@ -92,8 +92,15 @@ package struct StoredEvent: Sendable, Hashable {
 
 extension StoredEvent {
     /// The columns of `chat_events` in table order, for `SELECT`s that ``init(row:)`` reads.
+    ///
+    /// Text columns are selected as BLOBs so that a NUL inside them survives (see
+    /// `EventStore.bound(_:)`).
     static let selection = """
-        id, conversation_id, seq, type, role, content, tool_calls, tool_call_id, model, created_at, extra, request_id
+        CAST(id AS BLOB) AS id, CAST(conversation_id AS BLOB) AS conversation_id, seq,
+        CAST(type AS BLOB) AS type, CAST(role AS BLOB) AS role, CAST(content AS BLOB) AS content,
+        CAST(tool_calls AS BLOB) AS tool_calls, CAST(tool_call_id AS BLOB) AS tool_call_id,
+        CAST(model AS BLOB) AS model, CAST(created_at AS BLOB) AS created_at, CAST(extra AS BLOB) AS extra,
+        CAST(request_id AS BLOB) AS request_id
         """
 
     /// Reads a row selected with ``selection``.
@@ -104,18 +111,18 @@ extension StoredEvent {
         let id: String
         let extraText: String
         do {
-            id = try row.decode(String.self, forColumn: "id")
-            conversationID = try row.decode(String.self, forColumn: "conversation_id")
+            id = try EventStore.string(row, "id")
+            conversationID = try EventStore.string(row, "conversation_id")
             seq = try row.decode(Int64.self, forColumn: "seq")
-            type = try row.decode(String.self, forColumn: "type")
-            role = try row.decode(String?.self, forColumn: "role")
-            content = try row.decode(String.self, forColumn: "content")
-            toolCalls = try row.decode(String?.self, forColumn: "tool_calls")
-            toolCallID = try row.decode(String?.self, forColumn: "tool_call_id")
-            model = try row.decode(String?.self, forColumn: "model")
-            createdAt = try row.decode(String.self, forColumn: "created_at")
-            extraText = try row.decode(String.self, forColumn: "extra")
-            requestID = try row.decode(String?.self, forColumn: "request_id")
+            type = try EventStore.string(row, "type")
+            role = try EventStore.optionalString(row, "role")
+            content = try EventStore.string(row, "content")
+            toolCalls = try EventStore.optionalString(row, "tool_calls")
+            toolCallID = try EventStore.optionalString(row, "tool_call_id")
+            model = try EventStore.optionalString(row, "model")
+            createdAt = try EventStore.string(row, "created_at")
+            extraText = try EventStore.string(row, "extra")
+            requestID = try EventStore.optionalString(row, "request_id")
         } catch {
             throw EventStoreError(
                 code: .corruptEvent,

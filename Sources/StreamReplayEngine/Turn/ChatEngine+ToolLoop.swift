@@ -37,6 +37,7 @@ extension ChatEngine {
             )
             let result = await self.client.runHop(body: self.requestBody(messages: messages), context: context)
             turn.text += result.text
+            turn.refusal += result.refusal
             if let usage = result.usage { turn.usages.append(usage) }
             // The final hop's model, also for a partial answer.
             turn.model = result.model
@@ -127,9 +128,13 @@ extension ChatEngine {
                 turn.ranTool = true
                 toolMessages.append(["role": "tool", "tool_call_id": .string(call.id), "content": .string(output)])
             }
-            messages.append([
+            var assistant: OrderedDictionary<String, JSONValue> = [
                 "role": "assistant", "content": .string(result.text), "tool_calls": .array(calls.map(\.followUpJSON)),
-            ])
+            ]
+            // DeepSeek's thinking mode refuses a follow-up that leaves out the hop's reasoning.
+            if let reasoning = result.reasoningContent { assistant["reasoning_content"] = .string(reasoning) }
+            if let reasoning = result.reasoning { assistant["reasoning"] = .string(reasoning) }
+            messages.append(.object(assistant))
             messages.append(contentsOf: toolMessages)
             hop += 1
         }
@@ -219,8 +224,8 @@ extension ChatEngine {
         requestID: String,
         emit: @Sendable (ChatMessage) -> Void
     ) -> TurnOutcome {
-        let outcome = TurnOutcome(text: turn.text, failure: failure)
-        if failure != nil, turn.text.isEmpty, !turn.ranTool {
+        let outcome = TurnOutcome(text: turn.text, refusal: turn.refusal.isEmpty ? nil : turn.refusal, failure: failure)
+        if failure != nil, turn.text.isEmpty, turn.refusal.isEmpty, !turn.ranTool {
             return outcome  // nothing but the user message stays; a retry runs the turn again
         }
         var extra: OrderedDictionary<String, JSONValue> = [
@@ -228,6 +233,7 @@ extension ChatEngine {
         ]
         if failure == nil, let finish = turn.finishReason { extra["finish_reason"] = .string(finish) }
         if let usage = StreamChunk.Usage.sum(turn.usages) { extra["usage"] = usage.json }
+        if !turn.refusal.isEmpty { extra["refusal"] = .string(turn.refusal) }
         if let failure {
             extra["partial"] = true
             // {code, message} per the contract, plus what a replay needs to repeat the same message.
@@ -259,7 +265,7 @@ extension ChatEngine {
             self.logger.error("could not persist the answer", metadata: ["error": "\(error)"])
             let storeFailure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")
             if failure == nil { emit(storeFailure.message(hop: 0)) }
-            return TurnOutcome(text: turn.text, failure: failure ?? storeFailure)
+            return TurnOutcome(text: turn.text, refusal: outcome.refusal, failure: failure ?? storeFailure)
         }
         return outcome
     }
@@ -268,6 +274,8 @@ extension ChatEngine {
 /// What a turn accumulated over its hops.
 struct TurnProgress: Sendable {
     var text = ""
+    /// The refusal fragments of every hop, joined.
+    var refusal = ""
     var ranTool = false
     var usages: [StreamChunk.Usage] = []
     /// The final hop's last non-null finish reason.

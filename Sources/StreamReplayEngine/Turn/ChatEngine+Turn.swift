@@ -61,8 +61,9 @@ extension ChatEngine {
 
     /// The outcome a stored `assistant_message` stands for.
     static func outcome(ofStoredAnswer answer: StoredEvent) -> TurnOutcome {
+        let refusal = answer.extra["refusal"]?.stringValue
         guard answer.extra["partial"] == .bool(true) else {
-            return TurnOutcome(text: answer.content, failure: nil)
+            return TurnOutcome(text: answer.content, refusal: refusal, failure: nil)
         }
         let error = answer.extra["error"]
         var failure = TurnFailure(
@@ -72,7 +73,7 @@ extension ChatEngine {
         failure.hop = error?["hop"]?.int64Value.map { Int($0) }
         failure.status = error?["status"]?.int64Value.map { Int($0) }
         failure.retryAfterMilliseconds = error?["retry_after_ms"]?.int64Value.map { Int($0) }
-        return TurnOutcome(text: answer.content, failure: failure)
+        return TurnOutcome(text: answer.content, refusal: refusal, failure: failure)
     }
 
     /// `created_at`: ISO-8601 with milliseconds, UTC, from the injected wall clock.

@@ -4,6 +4,8 @@ import Synchronization
 struct TurnOutcome: Sendable, Hashable {
     /// All text the turn yielded (or the stored answer of a replay).
     var text: String
+    /// The turn's refusal fragments joined (or the stored refusal); `nil` when there was none.
+    var refusal: String? = nil
     /// The failure, when the turn failed.
     var failure: TurnFailure?
 }

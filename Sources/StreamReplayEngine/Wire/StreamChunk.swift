@@ -4,8 +4,8 @@ package import OrderedCollections
 ///
 /// A chunk is either an *error chunk* (its `error` is any non-null value: its choices, `model` and
 /// `usage` are then not read) or a *data chunk* with zero or more choices. Everything a provider
-/// sends that the contract does not use (reasoning fields, `refusal`, `logprobs`, filter results,
-/// role) is dropped here; shapes that do not fit (a `choices` that is not an array, a `delta` that
+/// sends that the contract does not use (`logprobs`, filter results, role) is dropped here; a
+/// `refusal` and the reasoning fields are kept apart from the text; shapes that do not fit (a `choices` that is not an array, a `delta` that
 /// is not an object, a non-string `content`) add nothing rather than fail. Only a payload that is
 /// not JSON, or nests more than ``JSONValue/maximumDepth`` arrays and objects, fails.
 ///
@@ -145,6 +145,12 @@ extension StreamChunk {
         /// `type` is `text` (or absent) and whose `text` is a non-empty string. Reasoning
         /// (`reasoning_content`, `reasoning`, thinking parts) and `refusal` are never text.
         package var textFragments: [String]
+        /// `delta.refusal` when it is a non-empty string (OpenAI's structured-output refusals).
+        package var refusalFragment: String?
+        /// `delta.reasoning_content` when it is a non-empty string (DeepSeek's thinking mode).
+        package var reasoningContentFragment: String?
+        /// `delta.reasoning` when it is a non-empty string (OpenRouter, vLLM, Ollama).
+        package var reasoningFragment: String?
         /// The objects of `delta.tool_calls`, in order.
         package var toolCallFragments: [ToolCallFragment]
         /// `finish_reason` when it is a string (read even from a choice without a `delta`).
@@ -167,6 +173,9 @@ extension StreamChunk {
             self.init(index: members["index"].flatMap(Self.integer) ?? 0)
             self.finishReason = members["finish_reason"]?.stringValue
             guard case .object(let delta) = members["delta"] else { return }
+            self.refusalFragment = Self.nonEmptyString(delta["refusal"])
+            self.reasoningContentFragment = Self.nonEmptyString(delta["reasoning_content"])
+            self.reasoningFragment = Self.nonEmptyString(delta["reasoning"])
             switch delta["content"] {
             case .string(let text) where !text.isEmpty:
                 textFragments = [text]
@@ -186,6 +195,11 @@ extension StreamChunk {
                     toolCallFragments.append(ToolCallFragment(members: fragment))
                 }
             }
+        }
+
+        private static func nonEmptyString(_ value: JSONValue?) -> String? {
+            guard let text = value?.stringValue, !text.isEmpty else { return nil }
+            return text
         }
 
         /// An integer JSON value: an ``JSONValue/int(_:)``, or a ``JSONValue/double(_:)`` with no

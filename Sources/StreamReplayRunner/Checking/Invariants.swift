@@ -131,10 +131,15 @@ enum Invariants {
                     texts.count == 1 && texts[0].content == answer.content
                     && texts[0][metadata: "cached"] == .bool(true)
                 let allCached = turn.messages.allSatisfy { $0[metadata: "cached"] == .bool(true) }
-                if !replayed || !allCached {
+                // The stored refusal, if any, comes back as one cached refusal message.
+                let refusals = turn.messages.filter { $0.type == .refusal }.map(\.content)
+                let storedRefusal = answer.extra["refusal"]?.stringValue
+                let refusalReplayed = refusals == (storedRefusal.map { [$0] } ?? [])
+                if !replayed || !allCached || !refusalReplayed {
+                    let refusalNote = storedRefusal.map { " and one cached refusal \(Self.quote($0))" } ?? ""
                     fail(
                         "idempotent",
-                        "one cached text equal to the stored answer \(Self.quote(answer.content))",
+                        "one cached text equal to the stored answer \(Self.quote(answer.content))\(refusalNote)",
                         turn.messages.map { ObservationValues.message($0).jsonString }.joined(separator: ", "),
                         "turn \(turn.turnIndex + 1) repeats answered request \(turn.requestID) but did not replay it exactly"
                     )
