@@ -33,4 +33,28 @@ done
 echo "== live mode against mockllm $VERSION on 127.0.0.1:$PORT"
 "$BIN" run --live --base-url "http://127.0.0.1:$PORT/v1" --model mock-model scenarios/live/any-answer.yaml
 echo "== provider probe against mockllm $VERSION"
-"$BIN" probe --base-url "http://127.0.0.1:$PORT/v1" --model mock-model
+# mockllm answers every request with text, tool probes included, so the probe must say so: exit 1,
+# with the tool probes' purposes reported as failed and every turn itself clean.
+set +e
+"$BIN" probe --base-url "http://127.0.0.1:$PORT/v1" --model mock-model > "$WORK/probe.txt" 2>&1
+STATUS=$?
+set -e
+cat "$WORK/probe.txt"
+expect() {
+    if ! grep -qF -- "$1" "$WORK/probe.txt"; then
+        echo "FAIL: the probe's report lacks: $1" >&2
+        exit 1
+    fi
+}
+if [ "$STATUS" -ne 1 ]; then
+    echo "FAIL: probe exited $STATUS; expected 1 (tool probes answered with text)" >&2
+    exit 1
+fi
+expect "one tool call: fail purpose: asked for a tool call, got none (the model answered with text)"
+expect "two parallel calls: fail purpose: asked for 2 tool calls, got none"
+expect "long argument: fail purpose: asked for a tool call, got none"
+if grep -E '^[a-z_ ]+: (connect_failed|timeout|run_failed|http_error|stream_interrupted|invalid_chunk):' "$WORK/probe.txt"; then
+    echo "FAIL: a probe's turn failed against mockllm" >&2
+    exit 1
+fi
+echo "probe findings as expected"

@@ -125,6 +125,13 @@ public final class FakeLLMServer: Sendable {
         await self.state.requests()
     }
 
+    /// Returns once the writer of every answer given so far has counted what it wrote (writes,
+    /// bytes, a cut): read the journal after this to see each answer's own account. An answer
+    /// whose connection is gone counts as soon as its next write fails.
+    public func settled() async {
+        await self.state.settled()
+    }
+
     /// How many answers of the script were never used.
     public func unusedAnswers() async -> Int {
         await self.state.unusedAnswers()

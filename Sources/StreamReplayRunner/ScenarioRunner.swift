@@ -62,6 +62,10 @@ public struct ScenarioRunner: Sendable {
 
     /// Runs `files` (in this order), calling `report` with each result in that same order as
     /// soon as it and every result before it are known.
+    ///
+    /// Cancelling the calling task interrupts the run: no scenario starts after that, the ones
+    /// running are cancelled, and every scenario that had not finished is reported `skipped` with
+    /// the reason `interrupted`; the summary says ``RunSummary/interrupted``.
     public func run(
         files: [String],
         report: @escaping @Sendable (ScenarioResult) -> Void = { _ in }
@@ -82,6 +86,7 @@ public struct ScenarioRunner: Sendable {
             var next = 0
             var running = 0
             while next < selected.count || running > 0 {
+                if Task.isCancelled { break }
                 while !stop, running < self.options.jobs, next < selected.count {
                     let index = next
                     let item = selected[index]
@@ -91,6 +96,8 @@ public struct ScenarioRunner: Sendable {
                 }
                 guard let (index, result) = await group.next() else { break }
                 running -= 1
+                // A result that comes back after the interruption was cut short by it.
+                if Task.isCancelled { break }
                 results[index] = result
                 if self.options.failFast, result.verdict == .fail || result.verdict == .error {
                     stop = true
@@ -101,9 +108,36 @@ public struct ScenarioRunner: Sendable {
                 }
                 if stop, running == 0 { break }
             }
+            group.cancelAll()
+        }
+        let interrupted = Task.isCancelled
+        if interrupted {
+            for index in results.indices where results[index] == nil {
+                results[index] = Self.skipped(selected[index], reason: "interrupted")
+            }
+            while reported < results.count, let ready = results[reported] {
+                report(ready)
+                reported += 1
+            }
         }
         let milliseconds = Self.milliseconds(start.duration(to: .now))
-        return RunSummary(results: results.compactMap { $0 }, durationMilliseconds: milliseconds)
+        return RunSummary(
+            results: results.compactMap { $0 },
+            durationMilliseconds: milliseconds,
+            interrupted: interrupted
+        )
+    }
+
+    private static func skipped(_ loaded: Loaded, reason: String) -> ScenarioResult {
+        var result: ScenarioResult
+        switch loaded {
+        case .scenario(let scenario):
+            result = ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .skipped)
+        case .wrong(let file, _):
+            result = ScenarioResult(file: file, name: file, verdict: .skipped)
+        }
+        result.skipReason = reason
+        return result
     }
 
     enum Loaded: Sendable {
@@ -132,7 +166,7 @@ public struct ScenarioRunner: Sendable {
             return ScenarioResult(file: file, name: file, verdict: .error, diagnostics: diagnostics)
         case .scenario(let scenario):
             if self.options.live != nil, scenario.live == nil {
-                return ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .skipped)
+                return Self.skipped(loaded, reason: "no live: section (live mode plays only scenarios that have one)")
             }
             var first = await self.runOnce(scenario)
             guard self.options.repeatCount > 1 else { return first }
@@ -200,6 +234,12 @@ public struct ScenarioRunner: Sendable {
                 )
             }
             result.transcript = Transcript.lines(scenario: scenario, observation: observation)
+            if live != nil, observation.responses.isEmpty {
+                result.unreachableReason =
+                    observation.turns.lazy.compactMap { turn in
+                        turn.messages.last.flatMap { $0.errorCode == "connect_failed" ? $0.content : nil }
+                    }.first
+            }
             result.verdict = result.failures.isEmpty ? .pass : .fail
         case .failure(let error):
             result.verdict = .fail
@@ -233,21 +273,14 @@ public struct ScenarioRunner: Sendable {
         _ timeout: Duration,
         _ operation: @escaping @Sendable () async -> T
     ) async -> T? {
-        let decided = Once()
-        return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-            let work = Task {
-                let value = await operation()
-                if decided.claim() {
-                    continuation.resume(returning: value)
-                }
+        let wait = TimeoutWait<T>()
+        // Cancelling the caller (an interrupted run) ends the wait at once, as a timeout does.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+                wait.start(continuation, operation: operation, timeout: timeout)
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                if decided.claim() {
-                    work.cancel()
-                    continuation.resume(returning: nil)
-                }
-            }
+        } onCancel: {
+            wait.finish(nil)
         }
     }
 
@@ -256,14 +289,53 @@ public struct ScenarioRunner: Sendable {
     }
 }
 
-/// A flag that exactly one caller can claim.
-private final class Once: Sendable {
-    private let claimed = Mutex(false)
+/// One wait of ``ScenarioRunner/withTimeout(_:_:)``: the first of the operation's value, the
+/// timeout and a cancellation resumes the caller; the others find nothing left to do.
+private final class TimeoutWait<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T?, Never>?
+        var work: Task<Void, Never>?
+        var finished = false
+    }
 
-    func claim() -> Bool {
-        self.claimed.withLock { claimed in
-            defer { claimed = true }
-            return !claimed
+    private let state = Mutex(State())
+
+    func start(
+        _ continuation: CheckedContinuation<T?, Never>,
+        operation: @escaping @Sendable () async -> T,
+        timeout: Duration
+    ) {
+        let alreadyCancelled = self.state.withLock { state -> Bool in
+            if state.finished { return true }
+            state.continuation = continuation
+            return false
         }
+        if alreadyCancelled {
+            continuation.resume(returning: nil)
+            return
+        }
+        let work = Task { self.finish(await operation()) }
+        let late = self.state.withLock { state -> Bool in
+            state.work = work
+            return state.finished
+        }
+        if late { work.cancel() }
+        Task {
+            try? await Task.sleep(for: timeout)
+            self.finish(nil)
+        }
+    }
+
+    /// Resumes the caller with `value` (nil: timed out or cancelled) unless it was resumed already.
+    func finish(_ value: T?) {
+        let (continuation, work) = self.state.withLock {
+            state -> (CheckedContinuation<T?, Never>?, Task<Void, Never>?) in
+            if state.finished { return (nil, nil) }
+            state.finished = true
+            defer { state.continuation = nil }
+            return (state.continuation, state.work)
+        }
+        if value == nil { work?.cancel() }
+        continuation?.resume(returning: value)
     }
 }

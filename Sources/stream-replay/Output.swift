@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import StreamReplayScenario
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
@@ -7,8 +10,6 @@ private let systemWrite = Glibc.write
 import Darwin
 private let systemWrite = Darwin.write
 #endif
-import StreamReplayScenario
-import Synchronization
 
 /// Where the CLI prints: results on stdout, problems on stderr.
 ///

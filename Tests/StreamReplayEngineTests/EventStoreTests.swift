@@ -353,8 +353,15 @@ struct EventStoreTests {
         )
         let written = try store.append(event)
         let expected = StoredEvent(
-            id: event.id, conversationID: event.conversationID, seq: 1, type: event.type, role: event.role,
-            content: event.content, toolCallID: event.toolCallID, model: event.model, createdAt: event.createdAt,
+            id: event.id,
+            conversationID: event.conversationID,
+            seq: 1,
+            type: event.type,
+            role: event.role,
+            content: event.content,
+            toolCallID: event.toolCallID,
+            model: event.model,
+            createdAt: event.createdAt,
             extra: event.extra
         )
         #expect(written == expected)
@@ -371,8 +378,15 @@ struct EventStoreTests {
         defer { try? store.close() }
         let written = try store.append(
             NewEvent(
-                id: UUID().uuidString, conversationID: "", type: "assistant_message", role: "",
-                content: "", toolCallID: "", model: "", createdAt: Self.createdAt, extra: ["request_id": ""]
+                id: UUID().uuidString,
+                conversationID: "",
+                type: "assistant_message",
+                role: "",
+                content: "",
+                toolCallID: "",
+                model: "",
+                createdAt: Self.createdAt,
+                extra: ["request_id": ""]
             )
         )
         let read = try #require(try store.allEvents().first)

@@ -114,7 +114,14 @@ struct ProbeTests {
             #expect(rows[1].finishReasons == ["tool_calls"])
             let table = ProviderProbe.table(rows)
             #expect(table.hasPrefix("probe"))
-            #expect(table.split(separator: "\n").count == 7)
+            // The script answers the parallel probe with one call and the long-argument probe with
+            // a short one: both purposes fail, each explained under the table.
+            #expect(rows[0].purposeFailures.isEmpty && rows[1].purposeFailures.isEmpty)
+            #expect(rows[2].purposeFailures == ["asked for 2 tool calls, got 1"])
+            #expect(rows[3].purposeFailures == ["asked for a long argument (200+ characters), got 16"])
+            #expect(rows[4].purposeFailures.isEmpty)
+            #expect(table.split(separator: "\n").count == 7 + 2)
+            #expect(table.contains("two parallel calls: fail purpose: asked for 2 tool calls, got 1"))
             // Each exchange can be kept as a scenario that loads.
             #expect(throws: Never.self) { try ScenarioLoader().load(yaml: rows[1].scenarioYAML, file: "probe.yaml") }
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import StreamReplaySSE
 import Synchronization
 
@@ -301,10 +302,7 @@ struct ChatCompletionsClient: Sendable {
 
     /// A short, key-free description of a transport error.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            return error.description
-        }
-        return String(describing: error)
+        ConnectionErrorText.describe(error)
     }
 }
 
@@ -327,5 +325,30 @@ final class LastActivity: Sendable {
     var value: EngineInstant {
         get { self.instant.withLock { $0 } }
         set { self.instant.withLock { $0 = newValue } }
+    }
+}
+
+/// Connection failures in words, for the engine's `connect_failed` messages and the recording
+/// proxy's log.
+package enum ConnectionErrorText {
+    /// A connection failure in words: the system's text for a socket error (`Connection
+    /// refused`, `No route to host`), a DNS failure as such, else the client's own description.
+    package static func describe(_ error: any Error) -> String {
+        if let error = error as? IOError {
+            return String(cString: strerror(error.errnoCode)) + " (errno \(error.errnoCode))"
+        }
+        if let error = error as? NIOConnectionError {
+            if let dns = error.dnsAError ?? error.dnsAAAAError {
+                return "the host name '\(error.host)' could not be resolved (\(dns))"
+            }
+            if let first = error.connectionErrors.first {
+                return Self.describe(first.error)
+            }
+            return "no address of '\(error.host)' accepted a connection"
+        }
+        if let error = error as? HTTPClientError {
+            return error.description
+        }
+        return String(describing: error)
     }
 }

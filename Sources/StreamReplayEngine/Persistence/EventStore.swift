@@ -501,10 +501,15 @@ public final class EventStore: Sendable {
         for row in rows {
             let derived = try Self.string(row, "request_id")
             guard derived.utf8.starts(with: prefix.utf8) else { continue }
-            let rest = derived.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-            let isHopAndPosition = rest.count == 2 && rest.allSatisfy { part in
-                !part.isEmpty && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            }
+            let rest = derived.utf8.dropFirst(prefix.utf8.count).split(
+                separator: UInt8(ascii: ":"),
+                omittingEmptySubsequences: false
+            )
+            let isHopAndPosition =
+                rest.count == 2
+                && rest.allSatisfy { part in
+                    !part.isEmpty && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                }
             if isHopAndPosition { doomed.append(try Self.string(row, "id")) }
         }
         try delete(ids: doomed, db)

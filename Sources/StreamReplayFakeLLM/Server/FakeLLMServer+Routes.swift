@@ -76,6 +76,21 @@ extension FakeLLMServer {
             headers: headers,
             body: Array(body.readableBytesView)
         )
+        do {
+            return try await self.respond(to: decision, head: head, channel: channel)
+        } catch {
+            // A writer that failed before counting: its answer is accounted for all the same.
+            if let number = decision.answerNumber { await self.state.accounted(number) }
+            throw error
+        }
+    }
+
+    /// Writes the answer `decision` stands for; returns whether the connection stays open.
+    private func respond(
+        to decision: FakeLLMState.Decision,
+        head: HTTPRequestHead,
+        channel: any Channel
+    ) async throws -> Bool {
         switch decision {
         case .reject(_, let message, let param):
             try await self.writeJSON(

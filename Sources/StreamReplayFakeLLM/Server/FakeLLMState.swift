@@ -19,6 +19,14 @@ actor FakeLLMState {
         case stream(number: Int, entry: Int, plan: PlaybackPlan, headers: [Header])
         /// Write these bytes on the socket as they are, then close.
         case rawResponse(number: Int, bytes: [UInt8])
+
+        /// The request number of an answer from the script (whose writer must account for it).
+        var answerNumber: Int? {
+            switch self {
+            case .plain(let number, _, _), .stream(let number, _, _, _), .rawResponse(let number, _): number
+            default: nil
+            }
+        }
     }
 
     /// 2026-01-01T00:00:00Z, the start of scenario wall time.
@@ -39,6 +47,9 @@ actor FakeLLMState {
     private var journal: [RecordedRequest] = []
     private var received = 0
     private var counts: [Int: Int] = [:]
+    /// Requests given an answer whose writer has not yet said how it went out (``finish``).
+    private var answering: Set<Int> = []
+    private var settledWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(scripts: [FakeLLMScript], options: FakeLLMOptions) {
         self.playing = scripts.map { Playing(script: $0) }
@@ -116,6 +127,7 @@ actor FakeLLMState {
         }
         request.entry = entry
         request.round = self.playing[index].round
+        self.answering.insert(number)
         switch self.playing[index].script.answers[entry].body {
         case .plain(let plain):
             request.status = plain.status
@@ -178,6 +190,7 @@ actor FakeLLMState {
 
     /// Notes how an answer went out.
     func finish(number: Int, writes: Int, bytes: Int, disconnected: Bool) {
+        defer { self.accounted(number) }
         guard let first = self.journal.first?.number, number >= first, number - first < self.journal.count else {
             return
         }
@@ -185,6 +198,22 @@ actor FakeLLMState {
         self.journal[position].writes = writes
         self.journal[position].bytesWritten = bytes
         self.journal[position].disconnected = disconnected
+    }
+
+    /// The writer of answer `number` is done with it (``finish`` says so too; a writer that
+    /// failed before it could count calls this alone).
+    func accounted(_ number: Int) {
+        guard self.answering.remove(number) != nil, self.answering.isEmpty else { return }
+        let waiters = self.settledWaiters
+        self.settledWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once every answer handed out so far has been accounted for: its writes, bytes and
+    /// whether it was cut are in the journal.
+    func settled() async {
+        guard !self.answering.isEmpty else { return }
+        await withCheckedContinuation { self.settledWaiters.append($0) }
     }
 
     /// The requests kept (the newest `journalLimit`), in order; `since` keeps those after that number.

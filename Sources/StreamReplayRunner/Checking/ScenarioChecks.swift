@@ -73,8 +73,10 @@ enum ScenarioChecks {
             check(error, observation.turns.first.flatMap(ObservationValues.error(of:)), at: "\(prefix).error")
         }
 
-        // A turn that failed unexpectedly.
+        // A turn that failed unexpectedly. Against a real provider this is the cause of whatever
+        // else diverged (a refused connection leaves the text empty), so it is reported first.
         let expectsErrorMessage = expect.error != nil || (expect.messages.map(Self.mentionsError) ?? false)
+        let beforeTurnFailures = failures.count
         for turn in observation.turns {
             let turnExpect = scenario.turns[turn.turnIndex].expect
             let expected =
@@ -88,6 +90,10 @@ enum ScenarioChecks {
                     message: "turn \(turn.turnIndex + 1) (\(turn.requestID)) failed unexpectedly"
                 )
             )
+        }
+        if live {
+            let turnFailures = failures[beforeTurnFailures...]
+            failures = Array(turnFailures) + failures[..<beforeTurnFailures]
         }
 
         // The script's own rules.

@@ -1,4 +1,5 @@
 import Foundation
+import StreamReplaySSE
 public import StreamReplayScenario
 
 /// Turns captured traffic into a scenario: a raw SSE dump (as `curl -N` saves it), a HAR file from
@@ -42,6 +43,7 @@ public enum TrafficImporter {
         switch self.detect(bytes) {
         case .sse:
             guard !bytes.isEmpty else { throw ImportError(description: "\(file): the file is empty") }
+            try self.requireChunks(inSSE: bytes, file: file)
             return ScenarioWriter(
                 name: "imported: \(name)",
                 tags: ["imported"],
@@ -52,6 +54,15 @@ public enum TrafficImporter {
         case .jsonl:
             let chunks = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap {
                 try? ScenarioValue.parseJSON(Array($0.utf8))
+            }
+            guard chunks.contains(where: Self.isChunk) else {
+                let keys = chunks.first.flatMap(Self.keys) ?? "none"
+                throw ImportError(
+                    description:
+                        "\(file): no chat-completions chunk in it: found \(chunks.count) JSON line(s), none with a "
+                        + "`choices` list or `object: chat.completion.chunk` (the first has the keys \(keys)); "
+                        + "import reads SSE dumps (`curl -N … > dump.sse`), HAR files and JSON lines of chunks"
+                )
             }
             let model = chunks.lazy.compactMap { $0["model"]?.stringValue }.first { !$0.isEmpty }
             return ScenarioWriter(
@@ -65,6 +76,47 @@ public enum TrafficImporter {
         case .har:
             return try self.har(bytes, name: name, file: file, user: user, comments: comments)
         }
+    }
+
+    /// Whether a JSON value is a chat-completions chunk: an object with a `choices` list or
+    /// `object: chat.completion.chunk`, or an in-stream error object (a capture of a failure).
+    static func isChunk(_ value: ScenarioValue) -> Bool {
+        guard case .object = value else { return false }
+        return value["choices"]?.arrayValue != nil || value["object"]?.stringValue == "chat.completion.chunk"
+            || value["error"] != nil
+    }
+
+    private static func keys(_ value: ScenarioValue) -> String? {
+        guard case .object(let members) = value else { return nil }
+        return members.prefix(5).map { "'\($0.key)'" }.joined(separator: ", ")
+    }
+
+    /// Refuses an SSE dump with no chunk in it, saying what it holds instead.
+    private static func requireChunks(inSSE bytes: [UInt8], file: String) throws(ImportError) {
+        var parser = SSEStreamParser()
+        let events = parser.push(bytes) + parser.finish()
+        var dataLines = 0
+        for event in events {
+            guard let data = event.data else { continue }
+            dataLines += 1
+            if data == "[DONE]" { continue }
+            if let value = try? ScenarioValue.parseJSON(Array(data.utf8)), Self.isChunk(value) { return }
+        }
+        let found: String
+        if dataLines > 0 {
+            found = "\(dataLines) SSE data line(s), none a chat-completions chunk"
+        } else if String(validating: bytes, as: UTF8.self) == nil {
+            found = "\(bytes.count) bytes that are not UTF-8 text"
+        } else {
+            let firstLine = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""
+            let shown = firstLine.count > 60 ? firstLine.prefix(60) + "…" : firstLine
+            found = "text with no `data:` line (it starts \(ScenarioValue.string(String(shown)).jsonString))"
+        }
+        throw ImportError(
+            description:
+                "\(file): no chat-completions chunk in it: found \(found); import reads SSE dumps "
+                + "(`curl -N … > dump.sse`), HAR files and JSON lines of chunks"
+        )
     }
 
     private static func har(

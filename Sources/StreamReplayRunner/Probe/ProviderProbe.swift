@@ -13,8 +13,14 @@ public struct ProviderProbe: Sendable {
         public var probe: String
         /// The engine's turn ended without an `error` message.
         public var clean: Bool
-        /// The error message's code, when the turn failed.
+        /// The error message's code, when the turn failed (`timeout` only when the probe ran out
+        /// of time; `run_failed` when it could not run at all).
         public var errorCode: String?
+        /// The error message's text (the provider's or the connection's own words), when it failed.
+        public var errorMessage: String?
+        /// What the probe asked for and did not get (a tool call, two, a long argument, usage):
+        /// its purpose failed, and the probe command exits 1.
+        public var purposeFailures: [String] = []
         public var sawDone: Bool
         public var finishReasons: [String]
         public var usageChunk: String
@@ -62,17 +68,48 @@ public struct ProviderProbe: Sendable {
         behaviour: .result("saved")
     )
 
-    /// The probes: name, user message, tools, extra parameters.
-    static let probes: [(name: String, user: String, tools: [ToolScript], extra: String?)] = [
-        ("plain text", "Say hello in five words.", [], nil),
-        ("one tool call", "What is the weather in Paris? Use the get_weather tool.", [Self.weatherTool], nil),
-        (
-            "two parallel calls",
-            "Get the weather in Paris and in Tokyo: call get_weather once for each city, in parallel.",
-            [Self.weatherTool], nil
+    /// One probe: what it sends and what it is for.
+    struct Spec: Sendable {
+        var name: String
+        var user: String
+        var tools: [ToolScript] = []
+        var extra: String?
+        /// The fewest tool calls the first answer must carry (0: none asked for).
+        var minimumCalls = 0
+        /// The fewest Unicode scalars the first call's arguments must have (0: any).
+        var minimumArgumentLength = 0
+        /// Whether the answer must report usage.
+        var needsUsage = false
+    }
+
+    /// The probes, in order.
+    static let probes: [Spec] = [
+        Spec(name: "plain text", user: "Say hello in five words."),
+        Spec(
+            name: "one tool call",
+            user: "What is the weather in Paris? Use the get_weather tool.",
+            tools: [Self.weatherTool],
+            minimumCalls: 1
         ),
-        ("long argument", "Call save_note with a note of about 200 words about the sea.", [Self.noteTool], nil),
-        ("include_usage", "Say hello in five words.", [], #"{"stream_options": {"include_usage": true}}"#),
+        Spec(
+            name: "two parallel calls",
+            user: "Get the weather in Paris and in Tokyo: call get_weather once for each city, in parallel.",
+            tools: [Self.weatherTool],
+            minimumCalls: 2
+        ),
+        Spec(
+            name: "long argument",
+            user: "Call save_note with a note of about 200 words about the sea.",
+            tools: [Self.noteTool],
+            minimumCalls: 1,
+            minimumArgumentLength: 200
+        ),
+        Spec(
+            name: "include_usage",
+            user: "Say hello in five words.",
+            extra: #"{"stream_options": {"include_usage": true}}"#,
+            needsUsage: true
+        ),
     ]
 
     /// Runs every probe in order.
@@ -84,7 +121,30 @@ public struct ProviderProbe: Sendable {
         return rows
     }
 
-    private func run(_ probe: (name: String, user: String, tools: [ToolScript], extra: String?)) async -> Row {
+    /// What `probe` asked for and the answer did not give.
+    static func purposeFailures(of probe: Spec, calls allCalls: [ScriptedToolExecutor.Call], row: Row) -> [String] {
+        // The probe asks its question once: what the first answer (hop 0) called.
+        let calls = allCalls.filter { $0.hop == 0 }
+        var failures: [String] = []
+        if calls.count < probe.minimumCalls {
+            let asked = probe.minimumCalls == 1 ? "a tool call" : "\(probe.minimumCalls) tool calls"
+            let got = calls.isEmpty ? "none (the model answered with text)" : "\(calls.count)"
+            failures.append("asked for \(asked), got \(got)")
+        }
+        if probe.minimumArgumentLength > 0, let first = calls.first,
+            first.argumentsJSON.unicodeScalars.count < probe.minimumArgumentLength
+        {
+            failures.append(
+                "asked for a long argument (\(probe.minimumArgumentLength)+ characters), got \(first.argumentsJSON.unicodeScalars.count)"
+            )
+        }
+        if probe.needsUsage, row.usageChunk == "none" {
+            failures.append("asked for usage (stream_options.include_usage), got no usage chunk")
+        }
+        return failures
+    }
+
+    private func run(_ probe: Spec) async -> Row {
         let scenario = Scenario(
             file: "probe.yaml",
             name: "probe: \(probe.name)",
@@ -96,8 +156,16 @@ public struct ProviderProbe: Sendable {
         let execution = prepared
         let target = self.target
         let timeout = self.timeout
-        let observation: ScenarioObservation? = await withTaskGroup(of: ScenarioObservation?.self) { group in
-            group.addTask { try? await execution.runLive(target) }
+        let outcome: Result<ScenarioObservation, any Error>? = await withTaskGroup(
+            of: Result<ScenarioObservation, any Error>?.self
+        ) { group in
+            group.addTask {
+                do {
+                    return .success(try await execution.runLive(target))
+                } catch {
+                    return .failure(error)
+                }
+            }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return nil
@@ -106,11 +174,18 @@ public struct ProviderProbe: Sendable {
             group.cancelAll()
             return first
         }
-        guard let observation else {
+        guard case .success(let observation) = outcome else {
+            let (code, message): (String, String)
+            if case .failure(let error) = outcome {
+                (code, message) = ("run_failed", "the probe could not run: \(error)")
+            } else {
+                (code, message) = ("timeout", "no answer within \(timeout) (--timeout)")
+            }
             return Row(
                 probe: probe.name,
                 clean: false,
-                errorCode: "timeout",
+                errorCode: code,
+                errorMessage: message,
                 sawDone: false,
                 finishReasons: [],
                 usageChunk: "-",
@@ -128,6 +203,11 @@ public struct ProviderProbe: Sendable {
         row.probe = probe.name
         row.clean = error == nil && observation.turns.allSatisfy { $0.thrown == nil }
         row.errorCode = error?.errorCode
+        row.errorMessage = error?.content
+        // A failed turn is its own explanation; the purpose is judged on turns that completed.
+        if error == nil {
+            row.purposeFailures = Self.purposeFailures(of: probe, calls: observation.toolCalls, row: row)
+        }
         row.findings = observation.responses.flatMap {
             WireValidator.findings(in: $0.body, contentType: $0.contentType)
         }
@@ -198,6 +278,7 @@ public struct ProviderProbe: Sendable {
             probe: "",
             clean: false,
             errorCode: nil,
+            errorMessage: nil,
             sawDone: sawDone,
             finishReasons: finishes,
             usageChunk: usage,
@@ -213,13 +294,15 @@ public struct ProviderProbe: Sendable {
     public static func table(_ rows: [Row]) -> String {
         let header = ["probe", "clean turn", "[DONE]", "finish", "usage", "index", "ids", "arg pieces", "findings"]
         let lines = rows.map { row in
-            [
+            let findings =
+                row.purposeFailures.map { _ in "fail:purpose" }
+                + row.findings.map { "\($0.severity.rawValue):\($0.rule)" }
+            return [
                 row.probe, row.clean ? "yes" : "no (\(row.errorCode ?? "?"))", row.sawDone ? "yes" : "no",
                 row.finishReasons.isEmpty ? "-" : row.finishReasons.joined(separator: ","), row.usageChunk, row.indexes,
                 row.ids,
                 row.argumentPieces,
-                row.findings.isEmpty
-                    ? "-" : row.findings.map { "\($0.severity.rawValue):\($0.rule)" }.joined(separator: " "),
+                findings.isEmpty ? "-" : findings.joined(separator: " "),
             ]
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
@@ -229,8 +312,16 @@ public struct ProviderProbe: Sendable {
             )
             .trimmingCharacters(in: .whitespaces)
         }
-        return ([format(header), format(widths.map { String(repeating: "-", count: $0) })] + lines.map(format)).joined(
-            separator: "\n"
-        )
+        var table = [format(header), format(widths.map { String(repeating: "-", count: $0) })] + lines.map(format)
+        // What failed, in words, under the table: the actual error, and each purpose not met.
+        for row in rows {
+            if let message = row.errorMessage {
+                table.append("\(row.probe): \(row.errorCode ?? "error"): \(message)")
+            }
+            for failure in row.purposeFailures {
+                table.append("\(row.probe): fail purpose: \(failure)")
+            }
+        }
+        return table.joined(separator: "\n")
     }
 }

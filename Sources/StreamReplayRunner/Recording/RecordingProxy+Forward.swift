@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import StreamReplayEngine
 import StreamReplayScenario
 
 extension RecordingProxy {
@@ -27,8 +28,14 @@ extension RecordingProxy {
         do {
             response = try await self.client.execute(request, deadline: .distantFuture, logger: self.logger)
         } catch {
-            let text =
-                #"{"error":{"message":"stream-replay record: the upstream \#(base) could not be reached","type":"proxy_error"}}"#
+            let reason = ConnectionErrorText.describe(error)
+            self.options.onProblem?(
+                "record: could not forward \(head.method.rawValue) \(head.uri) to \(base): \(reason); answered 502"
+            )
+            let message = ScenarioValue.string(
+                "stream-replay record: the upstream \(base) could not be reached (\(reason))"
+            ).jsonString
+            let text = #"{"error":{"message":\#(message),"type":"proxy_error"}}"#
             let headers = HTTPHeaders([
                 ("content-type", "application/json"), ("content-length", String(text.utf8.count)),
             ])
@@ -135,24 +142,45 @@ extension RecordingProxy {
         }
         var finalAnswer = answer
         if exchange.cut { finalAnswer.frames.append(contentsOf: []) }
-        let number = self.files.count + 1
-        let writer = ScenarioWriter(
-            name: "recorded exchange \(number)",
-            description:
-                "Recorded by `stream-replay record` from \(self.options.upstream)\(exchange.cut ? " (the upstream cut the connection)" : "").",
-            tags: ["recorded"],
-            model: request?["model"]?.stringValue,
-            turns: [(String(decoding: self.redacted(Array(user.utf8)), as: UTF8.self), "r1")],
-            answers: [finalAnswer]
-        )
-        let file = URL(fileURLWithPath: self.options.outputDirectory)
-            .appendingPathComponent(String(format: "exchange-%03d.yaml", number)).path
-        do {
-            try Data(writer.yaml.utf8).write(to: URL(fileURLWithPath: file))
-            self.noteWritten(file)
-        } catch {
-            self.logger.error("could not write \(file): \(error)")
+        // Never over an earlier recording: numbering continues after the highest exchange-NNN
+        // already in the folder, and each file is created exclusively (a file that appeared in
+        // the meantime, by another proxy say, moves the number on).
+        let directory = URL(fileURLWithPath: self.options.outputDirectory)
+        var number = Self.highestExchangeNumber(in: directory) + 1
+        func writer(_ number: Int) -> ScenarioWriter {
+            ScenarioWriter(
+                name: "recorded exchange \(number)",
+                description:
+                    "Recorded by `stream-replay record` from \(self.options.upstream)\(exchange.cut ? " (the upstream cut the connection)" : "").",
+                tags: ["recorded"],
+                model: request?["model"]?.stringValue,
+                turns: [(String(decoding: self.redacted(Array(user.utf8)), as: UTF8.self), "r1")],
+                answers: [finalAnswer]
+            )
         }
+        while true {
+            let file = directory.appendingPathComponent(String(format: "exchange-%03d.yaml", number)).path
+            do {
+                if try ExclusiveFile.create(file, contents: Array(writer(number).yaml.utf8)) {
+                    self.noteWritten(file)
+                    return
+                }
+                number += 1
+            } catch {
+                self.logger.error("could not write \(file): \(error)")
+                self.options.onProblem?("record: could not write \(file): \(error); the exchange is not recorded")
+                return
+            }
+        }
+    }
+
+    /// The largest N of the `exchange-N.yaml` files in `directory` (0 when there is none).
+    static func highestExchangeNumber(in directory: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("exchange-"), name.hasSuffix(".yaml") else { return nil }
+            return Int(name.dropFirst("exchange-".count).dropLast(".yaml".count))
+        }.max() ?? 0
     }
 
     private func redacted(_ bytes: [UInt8]) -> [UInt8] {

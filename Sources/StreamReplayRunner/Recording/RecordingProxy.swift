@@ -25,6 +25,9 @@ public final class RecordingProxy: Sendable {
         public var redact: [String]
         /// Called with each file written.
         public var onWrite: @Sendable (String) -> Void
+        /// Called with one line for each request that could not be forwarded or recorded (the
+        /// upstream is down, a file cannot be written).
+        public var onProblem: (@Sendable (String) -> Void)?
 
         public init(
             upstream: String,

@@ -10,6 +10,7 @@ public enum JSONReport {
                 .init("tags", .array(result.tags.map { .string($0) })),
                 .init("verdict", .string(result.verdict.rawValue)),
                 .init("duration_ms", .int(result.durationMilliseconds)),
+                .init("skip_reason", result.skipReason.map { .string($0) } ?? .null),
                 .init(
                     "failures",
                     .array(
@@ -54,6 +55,7 @@ public enum JSONReport {
                     .init("passed", .int(summary.count(.pass))), .init("failed", .int(summary.count(.fail))),
                     .init("errored", .int(summary.count(.error))), .init("skipped", .int(summary.count(.skipped))),
                     .init("duration_ms", .int(summary.durationMilliseconds)),
+                    .init("interrupted", .bool(summary.interrupted)),
                 ])
             ),
             .init("scenarios", .array(scenarios)),

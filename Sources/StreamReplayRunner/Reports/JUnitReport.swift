@@ -45,7 +45,8 @@ public enum JUnitReport {
                         Self.escape(result.diagnostics.map(\.description).joined(separator: "\n"))
                         + "</error>\n    </testcase>\n"
                 case .skipped:
-                    xml += ">\n      <skipped/>\n    </testcase>\n"
+                    let message = result.skipReason.map { " message=\"\(Self.escape($0))\"" } ?? ""
+                    xml += ">\n      <skipped\(message)/>\n    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"

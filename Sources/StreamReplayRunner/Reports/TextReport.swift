@@ -25,7 +25,8 @@ public struct TextReport: Sendable {
             }
             return text
         case .skipped:
-            return "\(self.paint("-", "33")) \(result.name)  \(self.paint("\(result.file) · skipped", "2"))"
+            let reason = result.skipReason.map { ": \($0)" } ?? ""
+            return "\(self.paint("-", "33")) \(result.name)  \(self.paint("\(result.file) · skipped\(reason)", "2"))"
         case .error:
             var text = "\(self.paint("!", "31")) \(result.name)  \(self.paint("\(result.file) · error", "2"))"
             for diagnostic in result.diagnostics {

@@ -17,11 +17,14 @@ enum Transcript {
             var line = "→ request \(request.number): \(messages.count) message(s)"
             if let last { line += ", last \(last)" }
             switch (request.entry, request.rejection) {
-            case (_, let rejection?): line += " ← 400 (\(Self.short(rejection)))"
+            case (_, let rejection?) where request.status == 400: line += " ← 400 (\(Self.short(rejection)))"
             case (let entry?, _):
                 line += " ← llm[\(entry)] \(request.status), \(request.writes) write(s), \(request.bytesWritten) bytes"
                 if request.disconnected { line += ", disconnected" }
-            default: line += " ← \(request.status)"
+            default:
+                // Live mode: the provider's real status, or no answer at all.
+                line += request.status == 0 ? " ← no response" : " ← \(request.status)"
+                if let rejection = request.rejection { line += " (not a valid conversation: \(Self.short(rejection)))" }
             }
             lines.append(line)
         }

@@ -19,6 +19,8 @@ final class LiveRecorder: ChatEngineObserver {
         var requests: [RecordedRequest] = []
         var responses: [Response] = []
         var open: [String: Int] = [:]
+        /// The newest request of each (conversation, request id, hop) still waiting for its head.
+        var pending: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -37,14 +39,22 @@ final class LiveRecorder: ChatEngineObserver {
                 body: body
             )
             request.rejection = ConversationValidator.problem(in: body)?.message
-            request.status = request.rejection == nil ? 200 : 400
+            // The provider's status once its response head arrives; 0 while there is none (a
+            // connection that failed before any answer).
+            request.status = 0
             state.requests.append(request)
+            state.pending[Self.key(conversationID, requestID, hop)] = state.requests.count - 1
         }
     }
 
     func engineConsumed(bytes: Int, of response: ObservedResponse) {
         guard bytes == 0 else { return }
         self.state.withLock { state in
+            if let index = state.pending.removeValue(
+                forKey: Self.key(response.conversationID, response.requestID, response.hop)
+            ) {
+                state.requests[index].status = response.status
+            }
             state.open[Self.key(response)] = state.responses.count
             state.responses.append(
                 Response(hop: response.hop, status: response.status, contentType: response.contentType, body: [])
@@ -57,6 +67,10 @@ final class LiveRecorder: ChatEngineObserver {
             guard let index = state.open[Self.key(response)] else { return }
             state.responses[index].body.append(contentsOf: bytes.readableBytesView)
         }
+    }
+
+    private static func key(_ conversationID: String, _ requestID: String, _ hop: Int) -> String {
+        "\(conversationID)\u{0}\(requestID)\u{0}\(hop)"
     }
 
     private static func key(_ response: ObservedResponse) -> String {

@@ -46,6 +46,9 @@ struct ScenarioExecution: Sendable {
                 dependencies: dependencies,
                 writes: writes
             )
+            // The engine may have what it needs before the fake has counted its last write: the
+            // report waits for the fake's own account of every answer.
+            await server.settled()
             observation.requests = await server.journal().filter(\.isChatCompletion)
             observation.unusedAnswers = await server.unusedAnswers()
             return observation

@@ -21,6 +21,11 @@ public struct ScenarioResult: Sendable {
     public var transcript: [String]
     /// Live mode: what the wire validator found in the provider's streams.
     public var findings: [WireFinding] = []
+    /// Live mode: no request got an answer and a turn failed with `connect_failed`: the endpoint
+    /// could not be reached at all (its message is in ``unreachableReason``).
+    public var unreachableReason: String?
+    /// For `skipped`: why, in a few words (`interrupted`, `no live: section`); shown in every report.
+    public var skipReason: String?
 
     public init(
         file: String,
@@ -53,10 +58,27 @@ public struct ScenarioResult: Sendable {
 public struct RunSummary: Sendable {
     public var results: [ScenarioResult]
     public var durationMilliseconds: Int
+    /// The run was cancelled (Ctrl-C): what had not finished is `skipped` with the reason `interrupted`.
+    public var interrupted: Bool
 
-    public init(results: [ScenarioResult], durationMilliseconds: Int) {
+    public init(results: [ScenarioResult], durationMilliseconds: Int, interrupted: Bool = false) {
         self.results = results
         self.durationMilliseconds = durationMilliseconds
+        self.interrupted = interrupted
+    }
+
+    /// Live mode: every scenario played failed to reach the endpoint (misuse, exit 2: a wrong
+    /// `--base-url` or a provider that is down), rather than the provider falling short.
+    public var endpointUnreachable: Bool {
+        let played = self.results.filter { $0.verdict != .skipped }
+        return !played.isEmpty && played.allSatisfy { $0.unreachableReason != nil }
+    }
+
+    /// Whether nothing was played: no scenario was selected, or every selected one was skipped
+    /// (a live run of scenarios without `live:`). A CI run that checks nothing must not pass
+    /// unnoticed, so the CLI treats this as misuse unless told to allow it.
+    public var ranNothing: Bool {
+        !self.interrupted && self.results.allSatisfy { $0.verdict == .skipped }
     }
 
     public func count(_ verdict: ScenarioResult.Verdict) -> Int {
@@ -71,9 +93,11 @@ public struct RunSummary: Sendable {
         return line
     }
 
-    /// 0 all pass, 1 some fail (none wrong), 2 a file is wrong.
+    /// 0 all pass, 1 some fail (none wrong), 2 a file is wrong, 130 interrupted.
     public var exitCode: Int32 {
+        if self.interrupted { return 130 }
         if self.count(.error) > 0 { return 2 }
+        if self.endpointUnreachable { return 2 }
         if self.count(.fail) > 0 { return 1 }
         return 0
     }

@@ -20,8 +20,16 @@ struct Import: AsyncParsableCommand {
               stream-replay import session.har --out scenarios/bugs/session.yaml --snapshot
 
             --snapshot runs the scenario once and writes the observed messages and events as its \
-            `expect`, for you to edit down to what matters.
-            Exit codes: 0 written, 2 unreadable input or misuse.
+            `expect`, for you to edit down to what matters. A capture that ends in tool calls has \
+            no answer for the engine's follow-up: the scenario is then written without `expect`, \
+            with a note saying what to add.
+
+            An existing --out file is refused unless --force is given. Input that holds no \
+            chat-completions chunk (prose, random bytes, other JSON) is refused, saying what was \
+            found instead.
+
+            Exit codes: 0 written, 1 written without the snapshot (what to add is printed), \
+            2 unreadable or unrecognised input, an existing --out, or misuse.
             """
     )
 
@@ -37,12 +45,22 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Run it once and write what came out as its `expect`.")
     var snapshot = false
 
+    @Flag(help: "Write over an existing --out file (without it an existing file is never touched).")
+    var force = false
+
     func run() async throws {
+        if !self.force, FileManager.default.fileExists(atPath: self.out) {
+            Output.error(
+                "\(self.out): error: the file exists; import never writes over it (choose another --out, or pass --force)"
+            )
+            throw ExitCode(2)
+        }
         guard let data = FileManager.default.contents(atPath: self.file) else {
             Output.error("\(self.file): error: cannot read the file")
             throw ExitCode(2)
         }
         var writer: ScenarioWriter
+        var snapshotProblem: String?
         do {
             writer = try TrafficImporter.scenario(from: Array(data), file: self.file, user: self.user)
         } catch {
@@ -57,7 +75,11 @@ struct Import: AsyncParsableCommand {
                 Output.error(error.description)
                 throw ExitCode(2)
             }
-            writer.expect = try await ScenarioRunner().snapshot(scenario)
+            do {
+                writer.expect = try await ScenarioRunner().snapshot(scenario)
+            } catch let incomplete as SnapshotIncomplete {
+                snapshotProblem = incomplete.description
+            }
         }
         let yaml = writer.yaml
         do {
@@ -66,7 +88,35 @@ struct Import: AsyncParsableCommand {
             Output.error("error: the imported scenario does not load (a bug in import, please report it):\n\(error)")
             throw ExitCode(2)
         }
-        try Output.write(yaml, to: self.out)
+        try self.writeOut(yaml)
         Output.line("wrote \(self.out) (\(writer.answers.count) llm entr\(writer.answers.count == 1 ? "y" : "ies"))")
+        if let snapshotProblem {
+            Output.error("note: no snapshot written: \(snapshotProblem)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Writes `--out`: created exclusively unless `--force`, so a file that appeared while the
+    /// import ran is not overwritten either.
+    private func writeOut(_ yaml: String) throws {
+        if self.force {
+            try Output.write(yaml, to: self.out)
+            return
+        }
+        do {
+            let directory = URL(fileURLWithPath: self.out).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if try !ExclusiveFile.create(self.out, contents: Array(yaml.utf8)) {
+                Output.error(
+                    "\(self.out): error: the file exists; import never writes over it (choose another --out, or pass --force)"
+                )
+                throw ExitCode(2)
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Output.error("error: cannot write \(self.out): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -17,7 +17,12 @@ struct Probe: AsyncParsableCommand {
               OPENAI_API_KEY=… stream-replay probe --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
                 --record scenarios/providers/new
 
-            Exit codes: 0 every turn clean and no fail finding, 1 otherwise, 2 misuse.
+            A probe whose purpose fails (asked for a tool call, two, a long argument or usage, \
+            and got none) is a `fail:purpose` finding, explained under the table with any error \
+            in the provider's or the connection's own words.
+
+            Exit codes: 0 every turn clean, every purpose met and no fail finding; 1 otherwise; \
+            2 misuse, or an endpoint that cannot be reached at all.
             """
     )
 
@@ -33,14 +38,12 @@ struct Probe: AsyncParsableCommand {
     @Option(help: "Write each probe's exchange as a scenario into this folder.")
     var record: String?
 
-    @Option(help: "Real seconds each probe may take.")
+    @Option(parsing: .unconditional, help: "Real seconds each probe may take.")
     var timeout: Int = 60
 
     func validate() throws {
-        guard self.baseURL.hasPrefix("http://") || self.baseURL.hasPrefix("https://") else {
-            throw ValidationError("--base-url must be an http(s) URL, found '\(self.baseURL)'")
-        }
-        guard self.timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        try OptionCheck.endpoint(self.baseURL, flag: "--base-url")
+        try OptionCheck.require(self.timeout, atLeast: 1, flag: "--timeout", unit: "second")
     }
 
     func run() async throws {
@@ -60,7 +63,13 @@ struct Probe: AsyncParsableCommand {
             }
             Output.line("wrote \(rows.count) scenario(s) to \(record)")
         }
-        let failed = rows.contains { !$0.clean || $0.findings.contains { $0.severity == .fail } }
+        if rows.allSatisfy({ $0.errorCode == "connect_failed" }) {
+            Output.error("error: cannot reach \(self.baseURL): every probe failed to connect")
+            throw ExitCode(2)
+        }
+        let failed = rows.contains {
+            !$0.clean || !$0.purposeFailures.isEmpty || $0.findings.contains { $0.severity == .fail }
+        }
         if failed { throw ExitCode(1) }
     }
 }

@@ -41,9 +41,7 @@ struct Record: AsyncParsableCommand {
     var redact: [String] = []
 
     func validate() throws {
-        guard self.upstream.hasPrefix("http://") || self.upstream.hasPrefix("https://") else {
-            throw ValidationError("--upstream must be an http(s) URL, found '\(self.upstream)'")
-        }
+        try OptionCheck.endpoint(self.upstream, flag: "--upstream")
         for pattern in self.redact where (try? Regex(pattern)) == nil {
             throw ValidationError("--redact '\(pattern)' is not a valid regular expression")
         }
@@ -51,10 +49,11 @@ struct Record: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: false)
-        let options = RecordingProxy.Options(upstream: self.upstream, outputDirectory: self.out, redact: self.redact) {
+        var options = RecordingProxy.Options(upstream: self.upstream, outputDirectory: self.out, redact: self.redact) {
             file in
             Output.line("wrote \(file)")
         }
+        options.onProblem = { line in Output.error(line) }
         let signals = Signals.listen([SIGINT, SIGTERM])
         let signal: Int32
         do {

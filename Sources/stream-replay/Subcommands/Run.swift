@@ -21,8 +21,14 @@ struct Run: AsyncParsableCommand {
               stream-replay run --live --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
                 --api-key-env OPENAI_API_KEY scenarios/live
 
-            The last line is `N passed, N failed` (plus errored/skipped when not zero).
-            Exit codes: 0 all pass, 1 some fail, 2 a file is wrong or misuse, 130 interrupted.
+            The last line is `N passed, N failed` (plus errored/skipped when not zero). A \
+            selection that plays nothing (a --tag or --filter that matches no scenario, a live run \
+            where every scenario is skipped) is a mistake: exit 2 with `no scenario matches …`, \
+            unless --allow-empty says it is expected. Ctrl-C stops the run: what finished is \
+            reported (text, --junit, --json), the rest as skipped (interrupted), exit 130.
+
+            Exit codes: 0 all pass, 1 some fail, 2 a file is wrong, misuse or an endpoint that \
+            cannot be reached, 130 interrupted.
             """
     )
 
@@ -35,7 +41,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Run only scenarios whose name or file contains this text.")
     var filter: String?
 
-    @Option(help: "Scenarios run at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Scenarios run at once (default: the number of cores).")
     var jobs: Int?
 
     @Flag(help: "Stop after the first failing scenario.")
@@ -47,11 +53,20 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Write a JSON report to this file.")
     var json: String?
 
-    @Option(help: "Run each scenario this many times; differing verdicts fail it.")
+    @Option(parsing: .unconditional, help: "Run each scenario this many times; differing verdicts fail it.")
     var `repeat`: Int = 1
 
-    @Option(help: "Real seconds one scenario may take before it fails (scenario time itself is virtual).")
+    @Option(
+        parsing: .unconditional,
+        help: "Real seconds one scenario may take before it fails (scenario time itself is virtual)."
+    )
     var timeout: Int = 30
+
+    @Flag(
+        name: [.customLong("allow-empty"), .customLong("pass-with-no-scenarios")],
+        help: "Exit 0 when the selection plays no scenario (default: exit 2, `no scenario matches …`)."
+    )
+    var allowEmpty = false
 
     @Flag(help: "Log engine and fake details on stderr.")
     var verbose = false
@@ -69,13 +84,14 @@ struct Run: AsyncParsableCommand {
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
     func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
-        if self.repeat < 1 { throw ValidationError("--repeat must be at least 1, found \(self.repeat)") }
-        if self.timeout < 1 { throw ValidationError("--timeout must be at least 1 second, found \(self.timeout)") }
+        if let jobs { try OptionCheck.require(jobs, atLeast: 1, flag: "--jobs") }
+        try OptionCheck.require(self.repeat, atLeast: 1, flag: "--repeat")
+        try OptionCheck.require(self.timeout, atLeast: 1, flag: "--timeout", unit: "second")
         if self.live {
-            guard let baseURL, baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            guard let baseURL else {
                 throw ValidationError("--live needs --base-url http(s)://… (the provider's OpenAI-compatible base URL)")
             }
+            try OptionCheck.endpoint(baseURL, flag: "--base-url")
             guard let model, !model.isEmpty else { throw ValidationError("--live needs --model NAME") }
         } else if self.baseURL != nil || self.model != nil {
             throw ValidationError("--base-url and --model apply to live mode; add --live")
@@ -86,10 +102,14 @@ struct Run: AsyncParsableCommand {
         LogSetup.bootstrapOnce(verbose: self.verbose)
         let files = try Output.scenarioFiles(in: self.paths)
         if files.isEmpty {
-            Output.error("error: no scenario files (.yaml, .yml) found in \(self.paths.joined(separator: ", "))")
-            throw ExitCode(2)
+            Output.error(
+                "error: no scenario matches: no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
+            )
+            if !self.allowEmpty { throw ExitCode(2) }
+            Output.line("0 passed, 0 failed")
+            return
         }
-        Signals.exitOnInterrupt()
+        let interruption = Signals.listen([SIGINT, SIGTERM])
         var liveTarget: LiveTarget?
         if self.live, let baseURL, let model {
             let key = ProcessInfo.processInfo.environment[self.apiKeyEnv]
@@ -111,9 +131,23 @@ struct Run: AsyncParsableCommand {
             logger: Logger(label: "stream-replay")
         )
         let text = TextReport(colour: Output.useColour)
-        let summary = await runner.run(files: files) { result in
-            Output.line(text.render(result))
+        let run = Task {
+            await runner.run(files: files) { result in
+                Output.line(text.render(result))
+            }
         }
+        // Ctrl-C (or SIGTERM) cancels the run, which then reports what finished; a second one
+        // ends the process at once.
+        let watcher = Task {
+            let signal = await interruption.next()
+            guard !Task.isCancelled else { return Int32(0) }
+            Signals.exitOnInterrupt()
+            run.cancel()
+            return signal
+        }
+        let summary = await run.value
+        watcher.cancel()
+        let signal = await watcher.value
         if let junit = self.junit {
             try Output.write(JUnitReport.xml(summary), to: junit)
         }
@@ -121,9 +155,38 @@ struct Run: AsyncParsableCommand {
             try Output.write(JSONReport.json(summary), to: json)
         }
         Output.line(summary.line)
+        if summary.interrupted {
+            Output.error(
+                "interrupted: \(summary.results.filter { $0.skipReason == "interrupted" }.count) scenario(s) that had not finished are reported as skipped"
+            )
+            throw ExitCode(signal == SIGTERM ? 143 : 130)
+        }
+        if summary.endpointUnreachable, let baseURL, let reason = summary.results.first?.unreachableReason {
+            Output.error("error: cannot reach \(baseURL): no request got an answer (\(reason))")
+        }
+        if summary.ranNothing {
+            Output.error(
+                "error: no scenario matches \(self.selectionDescription(files: files.count, summary: summary))"
+            )
+            if !self.allowEmpty { throw ExitCode(2) }
+        }
         if summary.exitCode != 0 {
             throw ExitCode(summary.exitCode)
         }
+    }
+
+    /// What the selection was, for `no scenario matches …`.
+    private func selectionDescription(files: Int, summary: RunSummary) -> String {
+        var criteria: [String] = self.tags.map { "--tag \($0)" }
+        if let filter { criteria.append("--filter '\(filter)'") }
+        let place = "\(files) scenario file(s) in \(self.paths.joined(separator: ", "))"
+        if summary.results.isEmpty {
+            return
+                "\(criteria.joined(separator: " ")) among \(place); check the spelling (`stream-replay list` shows names and tags), or pass --allow-empty"
+        }
+        let selected = criteria.isEmpty ? "" : " selected by \(criteria.joined(separator: " "))"
+        return
+            "in live mode: all \(summary.results.count) scenario(s)\(selected) were skipped, none of \(place) has a live: section (see scenarios/live), or pass --allow-empty"
     }
 }
 

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+/// Checks of option values that several subcommands share, each failing with one sentence that
+/// names the flag, what was found and what is expected.
+enum OptionCheck {
+    /// An http(s) URL with a host, such as `https://api.openai.com/v1`.
+    ///
+    /// - Returns: The URL text as given.
+    /// - Throws: `ValidationError` naming `flag` and saying what is missing.
+    @discardableResult
+    static func endpoint(_ text: String, flag: String) throws -> String {
+        let example = "give a base URL such as https://api.openai.com/v1 or http://127.0.0.1:8080/v1"
+        if text.isEmpty {
+            throw ValidationError("\(flag) is empty; \(example)")
+        }
+        if text.contains(where: \.isWhitespace) {
+            throw ValidationError("\(flag) '\(text)' contains a space; \(example)")
+        }
+        guard let schemeEnd = text.range(of: "://") else {
+            throw ValidationError("\(flag) '\(text)' is not a URL: it has no http:// or https:// scheme; \(example)")
+        }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            throw ValidationError("\(flag) '\(text)' has the scheme '\(scheme)'; only http and https are supported")
+        }
+        guard let url = URL(string: text), let host = url.host(), !host.isEmpty else {
+            throw ValidationError("\(flag) '\(text)' has no host after '\(scheme)://'; \(example)")
+        }
+        if let port = url.port, !(1...65535).contains(port) {
+            throw ValidationError("\(flag) '\(text)' has the port \(port), out of range (1-65535)")
+        }
+        return text
+    }
+
+    /// A whole number of at least `minimum`. Options that take numbers are declared with
+    /// `parsing: .unconditional`, so that `--repeat -1` reaches this check instead of reading as
+    /// a missing value.
+    ///
+    /// - Throws: `ValidationError`: `--repeat must be at least 1; -1 is out of range`.
+    static func require(_ value: Int, atLeast minimum: Int, flag: String, unit: String = "") throws {
+        guard value >= minimum else {
+            let what = unit.isEmpty ? "\(minimum)" : "\(minimum) \(unit)"
+            throw ValidationError("\(flag) must be at least \(what); \(value) is out of range")
+        }
+    }
+}
