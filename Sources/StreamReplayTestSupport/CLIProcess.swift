@@ -95,3 +95,15 @@ private final class ReadAll: @unchecked Sendable {
         return self.data
     }
 }
+
+extension CLIProcess {
+    /// A new folder in the temporary directory holding `files` (name → text); returns its path.
+    public static func temporaryFolder(_ files: [String: String], prefix: String = "sr") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in files {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return directory.path
+    }
+}

@@ -7,12 +7,7 @@ import Testing
 @Suite(.serialized)
 struct HardeningCLITests {
     private func folder(_ files: [String: String]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sr-hcli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, text) in files {
-            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return directory.path
+        try CLIProcess.temporaryFolder(files, prefix: "sr-hcli")
     }
 
     static let passing = RunCommandTests.passing

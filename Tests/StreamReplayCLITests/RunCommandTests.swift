@@ -5,12 +5,7 @@ import Testing
 @Suite(.serialized)
 struct RunCommandTests {
     private func folder(_ files: [String: String]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sr-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, yaml) in files {
-            try yaml.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return directory.path
+        try CLIProcess.temporaryFolder(files, prefix: "sr-run")
     }
 
     static let passing =
