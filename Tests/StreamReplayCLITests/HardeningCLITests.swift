@@ -39,6 +39,13 @@ struct HardeningCLITests {
         #expect(result.stderr.contains("no scenario matches: no scenario files (.yaml, .yml) in \(dir)"))
     }
 
+    @Test func lintOfAFolderWithoutScenariosExits2() throws {
+        let dir = try folder(["notes.txt": "not a scenario"])
+        let result = try CLIProcess.run(["lint", dir])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("no scenario matches: no scenario files (.yaml, .yml) in \(dir)"))
+    }
+
     @Test func aLiveRunThatSkipsEverythingExits2() throws {
         let dir = try folder(["a.yaml": Self.passing])
         let result = try CLIProcess.run(["run", "--live", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", dir])

@@ -10,7 +10,8 @@ struct Lint: ParsableCommand {
 
               scenarios/x.yaml:12:7: error: unknown key 'modle' in 'engine' (did you mean 'model'?)
 
-            Exit codes: 0 all files are valid, 2 a file is wrong or a path does not exist.
+            Exit codes: 0 all files are valid, 2 a file is wrong, a path does not exist or holds no \
+            scenario file.
             """
     )
 
@@ -19,6 +20,13 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let files = try Output.scenarioFiles(in: self.paths)
+        if files.isEmpty {
+            // Checking nothing must not pass as checking everything.
+            Output.error(
+                "error: no scenario matches: no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
+            )
+            throw ExitCode(2)
+        }
         var wrong = 0
         for file in files {
             do {
