@@ -73,6 +73,14 @@ struct HardeningCLITests {
         ),
         (["probe", "--model", "m", "--base-url", "ftp://host/v1"], "--base-url 'ftp://host/v1' has the scheme 'ftp'"),
         (["record", "--upstream", "localhost:8080", "--out", "/tmp/x"], "--upstream 'localhost:8080' is not a URL"),
+        (
+            ["record", "--upstream", "http://127.0.0.1:1/v1", "--out", "/tmp/x", "--port", "-1"],
+            "--port must be from 0 to 65535; -1 is out of range"
+        ),
+        (
+            ["serve", "scenarios/basic/plain-text.yaml", "--port", "70000"],
+            "--port must be from 0 to 65535; 70000 is out of range"
+        ),
     ])
     func badValuesAreExplained(arguments: [String], message: String) throws {
         let result = try CLIProcess.run(arguments)

@@ -31,7 +31,7 @@ struct Record: AsyncParsableCommand {
     @Option(help: "Where scenario files are written (created when missing).")
     var out: String
 
-    @Option(help: "The port to listen on; 0 picks a free one.")
+    @Option(parsing: .unconditional, help: "The port to listen on; 0 picks a free one.")
     var port: Int = 8081
 
     @Option(help: "The address to bind.")
@@ -42,6 +42,9 @@ struct Record: AsyncParsableCommand {
 
     func validate() throws {
         try OptionCheck.endpoint(self.upstream, flag: "--upstream")
+        guard (0...65_535).contains(self.port) else {
+            throw ValidationError("--port must be from 0 to 65535; \(self.port) is out of range")
+        }
         for pattern in self.redact where (try? Regex(pattern)) == nil {
             throw ValidationError("--redact '\(pattern)' is not a valid regular expression")
         }

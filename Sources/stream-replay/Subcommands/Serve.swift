@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
     )
     var paths: [String]
 
-    @Option(help: "The port to listen on; 0 picks a free one.")
+    @Option(parsing: .unconditional, help: "The port to listen on; 0 picks a free one.")
     var port: Int = 8080
 
     @Option(help: "The address to bind. Keep 127.0.0.1 unless other machines must reach it.")
@@ -52,7 +52,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Answer with the first entry whose `request` matcher matches the request body.")
     var match = false
 
-    @Option(help: "How many of the newest requests the journal keeps.")
+    @Option(parsing: .unconditional, help: "How many of the newest requests the journal keeps.")
     var journalLimit: Int = 1000
 
     @Flag(help: "Reload the files when they change (a broken edit keeps the old script).")
@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(self.port) else {
-            throw ValidationError("--port must be from 0 to 65535, found \(self.port)")
+            throw ValidationError("--port must be from 0 to 65535; \(self.port) is out of range")
         }
         guard self.journalLimit >= 1 else {
             throw ValidationError("--journal-limit must be at least 1, found \(self.journalLimit)")
