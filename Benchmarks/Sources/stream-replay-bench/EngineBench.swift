@@ -45,6 +45,8 @@ enum EngineBench {
                     result.textBytes += message.content.utf8.count
                 case .toolExecution:
                     result.toolNotices += 1
+                case .refusal:
+                    result.errors.append("refused: \(message.content)")
                 case .error:
                     result.errors.append(message.content)
                 }
