@@ -31,6 +31,19 @@ final class NodeReader {
         )
     }
 
+    /// Reports a document whose aliases expand beyond the file's ``AliasBudget``; `true` when
+    /// it does, and then nothing may walk `root`.
+    func refusesAliasExpansion(of root: Node, source: String) -> Bool {
+        guard let overrun = AliasBudget(source: source).overrun(in: root) else { return false }
+        self.error(
+            "this alias expands the document beyond \(overrun.budget) nodes (the file itself has \(overrun.composedNodes)): "
+                + "nested aliases that multiply like this are refused; write the values out or nest fewer aliases",
+            line: overrun.line,
+            column: overrun.column
+        )
+        return true
+    }
+
     // MARK: Shapes
 
     /// The kind of a node for messages: "a string", "a list", "a map", "null", ….
