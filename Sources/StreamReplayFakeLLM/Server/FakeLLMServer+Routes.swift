@@ -77,10 +77,15 @@ extension FakeLLMServer {
             body: Array(body.readableBytesView)
         )
         switch decision {
-        case .reject(_, let message, let param):
+        case .reject(_, let problem):
             try await self.writeJSON(
                 status: .badRequest,
-                Self.providerError(message: message, type: "invalid_request_error", param: param, code: .null),
+                Self.providerError(
+                    message: problem.message,
+                    type: "invalid_request_error",
+                    param: problem.param,
+                    code: problem.code.map { .string($0) } ?? .null
+                ),
                 channel: channel
             )
             return true

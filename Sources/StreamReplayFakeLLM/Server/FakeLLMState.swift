@@ -6,7 +6,7 @@ actor FakeLLMState {
     /// What to do with one chat-completions request.
     enum Decision: Sendable {
         /// Refuse it like a provider would (HTTP 400), without using up an entry.
-        case reject(number: Int, message: String, param: String?)
+        case reject(number: Int, problem: ConversationValidator.Problem)
         /// The script has no entry left: HTTP 500 naming the scenario and the request.
         case beyondScript(number: Int, chatNumber: Int, scenario: String, entries: Int)
         /// `--match`: no entry matches the body (HTTP 404).
@@ -88,7 +88,7 @@ actor FakeLLMState {
         if let problem = ConversationValidator.problem(in: parsed) {
             request.status = 400
             request.rejection = problem.message
-            return .reject(number: number, message: problem.message, param: problem.param)
+            return .reject(number: number, problem: problem)
         }
         guard let index = self.scriptIndex(for: parsed?["model"]?.stringValue) else {
             request.status = 404
