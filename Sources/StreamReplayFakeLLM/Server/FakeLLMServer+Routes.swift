@@ -9,7 +9,7 @@ extension FakeLLMServer {
         let path = String(parts.first ?? "")
         let query = parts.count > 1 ? String(parts[1]) : ""
         let headers = head.headers.map { name, value in
-            Header(name: name, value: RecordedRequest.secretHeaders.contains(name.lowercased()) ? "[redacted]" : value)
+            Header(name: name, value: Redactor().redact(header: name, value: value))
         }
         switch (head.method, path) {
         case (.POST, "/v1/chat/completions"), (.POST, "/chat/completions"):

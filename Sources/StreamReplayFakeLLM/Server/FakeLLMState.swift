@@ -73,15 +73,17 @@ actor FakeLLMState {
     /// Records a chat-completions request and decides its answer.
     func decide(method: String, path: String, headers: [Header], body: [UInt8]) -> Decision {
         let parsed = try? ScenarioValue.parseJSON(body)
+        // The journal keeps the body with its secrets redacted; the answer is chosen by the body sent.
+        let redactor = Redactor()
         var request = RecordedRequest(
             number: self.nextNumber(),
             method: method,
             path: path,
             headers: headers,
-            body: parsed
+            body: parsed.map { redactor.redact($0) }
         )
         if parsed == nil {
-            request.invalidBodyText = String(decoding: body.prefix(10_000), as: UTF8.self)
+            request.invalidBodyText = redactor.redact(String(decoding: body.prefix(10_000), as: UTF8.self))
         }
         let number = request.number
         defer { self.keep(request) }
