@@ -295,14 +295,15 @@ struct FakeLLMServerTests {
         }
     }
 
-    @Test func modelsEndpointListsTheScenarioModels() async throws {
+    @Test func modelsEndpointListsTheScenarioModelsThenItsOtherNames() async throws {
         let yaml = "engine: { model: m1 }\nllm:\n  - model: m2\n    stream: [ { text: x } ]\n"
         try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
             let response = try #require(try await RawHTTPClient.get(path: "/v1/models", port: server.port).response)
             let ids = try ScenarioValue.parseJSON(response.body)["data"]?.arrayValue?.compactMap {
                 $0["id"]?.stringValue
             }
-            #expect(ids == ["m1", "m2"])
+            // The models, then the file name (here also the scenario's name): each routes a request.
+            #expect(ids == ["m1", "m2", "inline"])
         }
     }
 

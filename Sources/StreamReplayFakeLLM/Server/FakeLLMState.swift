@@ -48,13 +48,16 @@ actor FakeLLMState {
     /// Every script, in order.
     var scripts: [FakeLLMScript] { self.playing.map(\.script) }
 
-    /// Every model a request may name.
+    /// Every name a request's `model` can pick a script by (``scriptIndex(for:)``): the scripts'
+    /// models first, then their other names (file names) and scenario names, each once.
     var models: [String] {
-        var models: [String] = []
-        for script in self.playing.map(\.script) {
-            for model in script.models where !models.contains(model) { models.append(model) }
+        var names: [String] = []
+        let scripts = self.playing.map(\.script)
+        for name in scripts.flatMap(\.models) + scripts.flatMap({ $0.aliases + [$0.scenarioName] })
+        where !names.contains(name) {
+            names.append(name)
         }
-        return models
+        return names
     }
 
     /// Records a request that is not a chat completion.
