@@ -112,7 +112,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamReplayScenarioTests",
-            dependencies: ["StreamReplayScenario"]
+            dependencies: [
+                "StreamReplayScenario",
+                // Test-only: the alias-budget tests compose YAML themselves to count its nodes.
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .testTarget(
             name: "StreamReplayFakeLLMTests",

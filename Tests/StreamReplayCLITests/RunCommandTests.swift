@@ -57,6 +57,26 @@ struct RunCommandTests {
         #expect(result.stdout.hasSuffix("1 passed, 0 failed, 1 errored\n"))
     }
 
+    @Test func lintRefusesAnAliasBombAtItsAliasWithExit2() throws {
+        var lines = [
+            "tools:", "  - name: f", "    result: ok", "    parameters:", "      a: &a [x, x, x, x, x, x, x, x, x]",
+        ]
+        for (level, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].enumerated() {
+            let previous = ["a", "b", "c", "d", "e", "f", "g", "h"][level]
+            lines.append(
+                "      \(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]"
+            )
+        }
+        lines += ["turns: [ { user: hi } ]", "llm: [ { stream: [ { text: ok }, { finish: stop } ] } ]"]
+        let dir = try folder(["bomb.yaml": lines.joined(separator: "\n") + "\n"])
+        let result = try CLIProcess.run(["lint", dir + "/bomb.yaml"])
+        #expect(result.exitCode == 2)
+        // The first '*e' of 'f': the alias past which the expansion exceeds its budget.
+        #expect(
+            result.stderr.contains("\(dir)/bomb.yaml:10:14: error: this alias expands the document beyond 100000 nodes")
+        )
+    }
+
     @Test func missingPathExits2() throws {
         let result = try CLIProcess.run(["run", "/nonexistent/scenarios"])
         #expect(result.exitCode == 2)

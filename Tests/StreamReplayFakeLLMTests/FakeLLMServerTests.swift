@@ -244,6 +244,41 @@ struct FakeLLMServerTests {
         }
     }
 
+    @Test func journalBodiesHaveTheirSecretsRedactedButTheAnswerSeesTheBody() async throws {
+        let key = "sk-proj-AbC_12-xyz0123456789abcdefGHIJ"
+        let yaml = """
+            llm:
+              - request: { messages: { $last: { content: { $contains: \(key) } } } }
+                stream: [ { text: x } ]
+            """
+        let body =
+            #"{"model":"test-model","api_key":"field-SECRET","max_tokens":5,"messages":[{"role":"user","content":"key \#(key)"}]}"#
+        try await FakeLLMServer.withRunning(script: try script(yaml), options: .init(match: true)) { server in
+            let response = try #require(
+                try await RawHTTPClient.post(
+                    path: "/v1/chat/completions",
+                    json: body,
+                    headers: [("X-Upstream-Key", key)],
+                    port: server.port
+                ).response
+            )
+            #expect(response.status == 200, "the request matcher saw the key")
+            let request = try #require(await server.journal().first)
+            #expect(request.body?["api_key"] == .string("[redacted]"))
+            #expect(request.body?["max_tokens"] == .int(5))
+            #expect(request.body?["messages"]?.arrayValue?.first?["content"] == .string("key [redacted]"))
+            #expect(request.headers.first { $0.name == "X-Upstream-Key" }?.value == "[redacted]")
+            let journal = try #require(
+                try await RawHTTPClient.get(path: "/_stream-replay/requests", port: server.port).response
+            )
+            #expect(!journal.bodyText.contains("SECRET"))
+            #expect(!journal.bodyText.contains(key))
+            // A body that is not JSON is kept as text, redacted too.
+            _ = try await RawHTTPClient.post(path: "/v1/chat/completions", json: "oops \(key)", port: server.port)
+            #expect(await server.journal().last?.invalidBodyText == "oops [redacted]")
+        }
+    }
+
     @Test func resetRewindsTheScript() async throws {
         try await FakeLLMServer.withRunning(script: try script("llm:\n  - stream: [ { text: x } ]\n")) { server in
             _ = try await RawHTTPClient.post(path: "/v1/chat/completions", json: userRequest, port: server.port)
@@ -260,14 +295,15 @@ struct FakeLLMServerTests {
         }
     }
 
-    @Test func modelsEndpointListsTheScenarioModels() async throws {
+    @Test func modelsEndpointListsTheScenarioModelsThenItsOtherNames() async throws {
         let yaml = "engine: { model: m1 }\nllm:\n  - model: m2\n    stream: [ { text: x } ]\n"
         try await FakeLLMServer.withRunning(script: try script(yaml)) { server in
             let response = try #require(try await RawHTTPClient.get(path: "/v1/models", port: server.port).response)
             let ids = try ScenarioValue.parseJSON(response.body)["data"]?.arrayValue?.compactMap {
                 $0["id"]?.stringValue
             }
-            #expect(ids == ["m1", "m2"])
+            // The models, then the file name (here also the scenario's name): each routes a request.
+            #expect(ids == ["m1", "m2", "inline"])
         }
     }
 

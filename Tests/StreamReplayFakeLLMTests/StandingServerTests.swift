@@ -125,9 +125,91 @@ struct StandingServerTests {
             let models = try #require(try await RawHTTPClient.get(path: "/v1/models", port: server.port).response)
             #expect(
                 try ScenarioValue.parseJSON(models.body)["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [
-                    "model-a", "test-model",
+                    "model-a", "test-model", "alpha", "beta",
                 ]
             )
+        }
+    }
+
+    /// The bundled `scenarios/standing` folder, as `serve scenarios/standing --match --loop` loads it.
+    private func standingScripts() throws -> [FakeLLMScript] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios/standing")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
+        return try files.map { file in
+            FakeLLMScript(
+                scenario: try ScenarioLoader(options: .init(requireTurns: false)).load(
+                    file: folder.appendingPathComponent(file).path
+                )
+            )
+        }
+    }
+
+    @Test func theStandingFolderEndsAToolLoopWithTheFinalText() async throws {
+        try await FakeLLMServer.withRunning(
+            scripts: try self.standingScripts(),
+            options: .init(loop: true, match: true)
+        ) {
+            server in
+            // An SDK's tool loop, twice: each follow-up that carries the tool result gets text.
+            for _ in 0..<2 {
+                let call = try await RawHTTPClient.post(
+                    path: "/v1/chat/completions",
+                    json: self.body("What is the weather in Paris?"),
+                    port: server.port
+                )
+                #expect(call.response?.status == 200)
+                #expect(self.text(of: call).contains(#""id":"call_weather_1""#))
+                let followUp =
+                    #"{"model":"test-model","stream":true,"messages":[{"role":"user","content":"What is the weather in Paris?"},"#
+                    + #"{"role":"assistant","content":null,"tool_calls":[{"id":"call_weather_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"#
+                    + #"{"role":"tool","tool_call_id":"call_weather_1","content":"{\"temp_c\":21}"}]}"#
+                let answer = try await RawHTTPClient.post(
+                    path: "/v1/chat/completions",
+                    json: followUp,
+                    port: server.port
+                )
+                #expect(answer.response?.status == 200)
+                let text = self.text(of: answer)
+                #expect(!text.contains("tool_calls"), "the follow-up gets no tool call again")
+                #expect(text.contains(#""finish_reason":"stop""#))
+            }
+            let plain = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: self.body("anything", model: "plain-answer"),
+                port: server.port
+            )
+            #expect(self.text(of: plain).contains("Hello! T"))
+            let error = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: self.body("anything", model: "error-answer"),
+                port: server.port
+            )
+            #expect(error.response?.status == 429)
+            #expect(error.response?.header("retry-after") == "2")
+        }
+    }
+
+    @Test func modelsListsEveryNameARequestCanRouteBy() async throws {
+        let scripts = try self.standingScripts()
+        try await FakeLLMServer.withRunning(scripts: scripts, options: .init(loop: true, match: true)) { server in
+            let response = try #require(try await RawHTTPClient.get(path: "/v1/models", port: server.port).response)
+            let ids = try ScenarioValue.parseJSON(response.body)["data"]?.arrayValue?.compactMap {
+                $0["id"]?.stringValue
+            }
+            let names = scripts.flatMap { $0.models + $0.aliases + [$0.scenarioName] }
+            #expect(Set(ids ?? []) == Set(names))
+            #expect(ids?.count == Set(names).count, "each name once")
+            // Every listed name routes: none is a 404 model_not_found.
+            for id in ids ?? [] {
+                let exchange = try await RawHTTPClient.post(
+                    path: "/v1/chat/completions",
+                    json: self.body("hi", model: id),
+                    port: server.port
+                )
+                #expect(exchange.response?.status != 404, "\(id)")
+            }
         }
     }
 

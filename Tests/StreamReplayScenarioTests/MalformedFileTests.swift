@@ -114,6 +114,50 @@ struct MalformedFileTests {
             "unknown operator '$regexp' (did you mean '$regex'?)"
         ),
         ("1️⃣- just\n- a list\n", "expected the scenario (a map), found a list"),
+        (
+            "turns:\n  - user: hi\n   1️⃣- user: again\nllm: []\n",
+            "invalid YAML: the indentation of this item does not line up with the items above; the list begun at line 2 has its '-' in column 3 (did not find expected '-' indicator)"
+        ),
+        (
+            "turns:\n  - user: hi\n  - user: x\n   1️⃣llm: []\n",
+            "invalid YAML: the indentation of this line does not line up with the lines above; the list begun at line 2 has its '-' in column 3 (did not find expected '-' indicator)"
+        ),
+        (
+            "engine:\n  model: m\n 1️⃣max_tool_hops: 2\nturns: [ { user: hi } ]\nllm: []\n",
+            "invalid YAML: the indentation of this line does not line up with the lines above; the map begun at line 1 has its keys in column 1 (did not find expected key)"
+        ),
+        (
+            "turns:\n  - user: hi\n    conversation: c1\n     1️⃣request_id: r1\nllm: []\n",
+            "invalid YAML: the indentation of this key does not line up with the keys above; indent it like its siblings (or quote a value that goes on over several lines) (mapping values are not allowed in this context)"
+        ),
+        (
+            "engine:\n  1️⃣model m\n  max_tool_hops: 2\nturns: [ { user: hi } ]\nllm: []\n",
+            "invalid YAML: this line has no ':' after its key, so it runs on into the key below; write 'key: value' (mapping values are not allowed in this context)"
+        ),
+        (
+            "turns:\n  - 1️⃣user hi\n    conversation: c\nllm: []\n",
+            "invalid YAML: this line has no ':' after its key, so it runs on into the key below; write 'key: value' (mapping values are not allowed in this context)"
+        ),
+        (
+            "turns:\n  - user: Note1️⃣: this is it\nllm: []\n",
+            "invalid YAML: a value containing ': ' must be quoted: key: 'a: b' (mapping values are not allowed in this context)"
+        ),
+        (
+            "tools:\n  - name: f\n    description: Gets it1️⃣: fast\n    result: ok\nturns: [ { user: hi } ]\nllm: []\n",
+            "invalid YAML: a value containing ': ' must be quoted: key: 'a: b' (mapping values are not allowed in this context)"
+        ),
+        (
+            "turns:\n1️⃣\t- user: hi\nllm: []\n",
+            "invalid YAML: YAML does not allow tabs for indentation; use spaces (found character that cannot start any token)"
+        ),
+        (
+            "turns:\n  - user: hi\n  -1️⃣\tuser: x\nllm: []\n",
+            "invalid YAML: YAML does not allow tabs for indentation; use spaces (found character that cannot start any token)"
+        ),
+        (
+            "turns:\n  - user: hi\n1️⃣\tconversation: c\nllm: []\n",
+            "invalid YAML: YAML does not allow tabs for indentation; use spaces (found a tab character that violates indentation)"
+        ),
     ]
 
     @Test(arguments: Self.cases)

@@ -6,12 +6,13 @@ public struct RecordedRequest: Sendable, Hashable {
     public var number: Int
     public var method: String
     public var path: String
-    /// The request headers in order; secrets (`Authorization`, `api-key`, `x-api-key`, cookies)
-    /// are replaced by `[redacted]`.
+    /// The request headers in order; the values of secret headers (`Authorization`, `api-key`,
+    /// `x-api-key`, cookies) and the secrets in other values are replaced by `[redacted]`.
     public var headers: [Header]
-    /// The body parsed as JSON, when it is JSON.
+    /// The body parsed as JSON, when it is JSON, with its secrets (API keys, bearer tokens,
+    /// `api_key`/`password`/… fields) replaced by `[redacted]`.
     public var body: ScenarioValue?
-    /// The body as text, kept only when it is not JSON (to show what was wrong).
+    /// The body as text, kept only when it is not JSON (to show what was wrong), secrets redacted.
     public var invalidBodyText: String?
     /// The scenario whose script answered (several scripts are routed by model).
     public var scenario: String?
@@ -51,11 +52,6 @@ public struct RecordedRequest: Sendable, Hashable {
     public var isChatCompletion: Bool {
         self.method == "POST" && (self.path == "/v1/chat/completions" || self.path == "/chat/completions")
     }
-
-    /// Header names whose values never reach the journal.
-    static let secretHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "set-cookie", "x-goog-api-key",
-    ]
 
     /// The journal's JSON form (`GET /_stream-replay/requests`).
     public var json: ScenarioValue {

@@ -9,7 +9,7 @@ extension FakeLLMServer {
         let path = String(parts.first ?? "")
         let query = parts.count > 1 ? String(parts[1]) : ""
         let headers = head.headers.map { name, value in
-            Header(name: name, value: RecordedRequest.secretHeaders.contains(name.lowercased()) ? "[redacted]" : value)
+            Header(name: name, value: Redactor().redact(header: name, value: value))
         }
         switch (head.method, path) {
         case (.POST, "/v1/chat/completions"), (.POST, "/chat/completions"):
@@ -92,10 +92,15 @@ extension FakeLLMServer {
         channel: any Channel
     ) async throws -> Bool {
         switch decision {
-        case .reject(_, let message, let param):
+        case .reject(_, let problem):
             try await self.writeJSON(
                 status: .badRequest,
-                Self.providerError(message: message, type: "invalid_request_error", param: param, code: .null),
+                Self.providerError(
+                    message: problem.message,
+                    type: "invalid_request_error",
+                    param: problem.param,
+                    code: problem.code.map { .string($0) } ?? .null
+                ),
                 channel: channel
             )
             return true

@@ -6,7 +6,7 @@ actor FakeLLMState {
     /// What to do with one chat-completions request.
     enum Decision: Sendable {
         /// Refuse it like a provider would (HTTP 400), without using up an entry.
-        case reject(number: Int, message: String, param: String?)
+        case reject(number: Int, problem: ConversationValidator.Problem)
         /// The script has no entry left: HTTP 500 naming the scenario and the request.
         case beyondScript(number: Int, chatNumber: Int, scenario: String, entries: Int)
         /// `--match`: no entry matches the body (HTTP 404).
@@ -59,13 +59,16 @@ actor FakeLLMState {
     /// Every script, in order.
     var scripts: [FakeLLMScript] { self.playing.map(\.script) }
 
-    /// Every model a request may name.
+    /// Every name a request's `model` can pick a script by (``scriptIndex(for:)``): the scripts'
+    /// models first, then their other names (file names) and scenario names, each once.
     var models: [String] {
-        var models: [String] = []
-        for script in self.playing.map(\.script) {
-            for model in script.models where !models.contains(model) { models.append(model) }
+        var names: [String] = []
+        let scripts = self.playing.map(\.script)
+        for name in scripts.flatMap(\.models) + scripts.flatMap({ $0.aliases + [$0.scenarioName] })
+        where !names.contains(name) {
+            names.append(name)
         }
-        return models
+        return names
     }
 
     /// Records a request that is not a chat completion.
@@ -84,22 +87,24 @@ actor FakeLLMState {
     /// Records a chat-completions request and decides its answer.
     func decide(method: String, path: String, headers: [Header], body: [UInt8]) -> Decision {
         let parsed = try? ScenarioValue.parseJSON(body)
+        // The journal keeps the body with its secrets redacted; the answer is chosen by the body sent.
+        let redactor = Redactor()
         var request = RecordedRequest(
             number: self.nextNumber(),
             method: method,
             path: path,
             headers: headers,
-            body: parsed
+            body: parsed.map { redactor.redact($0) }
         )
         if parsed == nil {
-            request.invalidBodyText = String(decoding: body.prefix(10_000), as: UTF8.self)
+            request.invalidBodyText = redactor.redact(String(decoding: body.prefix(10_000), as: UTF8.self))
         }
         let number = request.number
         defer { self.keep(request) }
         if let problem = ConversationValidator.problem(in: parsed) {
             request.status = 400
             request.rejection = problem.message
-            return .reject(number: number, message: problem.message, param: problem.param)
+            return .reject(number: number, problem: problem)
         }
         guard let index = self.scriptIndex(for: parsed?["model"]?.stringValue) else {
             request.status = 404

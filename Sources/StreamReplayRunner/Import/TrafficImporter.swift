@@ -3,7 +3,8 @@ import StreamReplaySSE
 public import StreamReplayScenario
 
 /// Turns captured traffic into a scenario: a raw SSE dump (as `curl -N` saves it), a HAR file from
-/// a browser or proxy, or JSON lines of chunks.
+/// a browser or proxy, or JSON lines of chunks. The capture's secrets (API keys, bearer tokens,
+/// `api_key`/`password`/… fields, see ``Redactor``) are replaced by `[redacted]` before it is read.
 public enum TrafficImporter {
     /// What went wrong with an input file.
     public struct ImportError: Error, CustomStringConvertible, Sendable {
@@ -38,6 +39,7 @@ public enum TrafficImporter {
     /// - Throws: ``ImportError`` when the file holds no chat-completions exchange.
     public static func scenario(from bytes: [UInt8], file: String, user: String?) throws(ImportError) -> ScenarioWriter
     {
+        let bytes = Redactor().redact(bytes)
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let comments = ["Imported by `stream-replay import` from \(URL(fileURLWithPath: file).lastPathComponent)."]
         switch self.detect(bytes) {

@@ -184,18 +184,11 @@ extension RecordingProxy {
     }
 
     private func redacted(_ bytes: [UInt8]) -> [UInt8] {
-        guard !self.options.redact.isEmpty, var text = String(validating: bytes, as: UTF8.self) else { return bytes }
-        for pattern in self.options.redact {
-            guard let regex = try? Regex(pattern) else { continue }
-            text = text.replacing(regex, with: "[redacted]")
-        }
-        return Array(text.utf8)
+        Redactor(patterns: self.options.redact).redact(bytes)
     }
 
     private func redacted(_ value: ScenarioValue) -> ScenarioValue {
-        guard !self.options.redact.isEmpty else { return value }
-        let text = String(decoding: self.redacted(Array(value.jsonString.utf8)), as: UTF8.self)
-        return (try? ScenarioValue.parseJSON(Array(text.utf8))) ?? value
+        Redactor(patterns: self.options.redact).redact(value)
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

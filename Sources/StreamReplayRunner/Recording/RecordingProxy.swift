@@ -14,14 +14,16 @@ import Synchronization
 /// real gaps, so that a replay reproduces the same chunk boundaries.
 ///
 /// Secrets never reach a file: no request header is written at all (so `Authorization`,
-/// `api-key`, `x-api-key` and cookies are always left out), and every match of the `redact`
-/// patterns is replaced by `[redacted]` in what is written.
+/// `api-key`, `x-api-key` and cookies are always left out), and what is written has the secrets
+/// ``Redactor`` finds by default (API keys such as `sk-…`, bearer tokens, `api_key`/`password`/…
+/// fields) and every match of the `redact` patterns replaced by `[redacted]`.
 public final class RecordingProxy: Sendable {
     /// What the proxy records and where.
     public struct Options: Sendable {
         public var upstream: String
         public var outputDirectory: String
-        /// Regular expressions whose matches are replaced by `[redacted]` in written files.
+        /// Regular expressions whose matches are replaced by `[redacted]` in written files, on top
+        /// of the secrets redacted by default.
         public var redact: [String]
         /// Called with each file written.
         public var onWrite: @Sendable (String) -> Void

@@ -14,21 +14,51 @@ final class NodeReader {
 
     // MARK: Problems
 
+    /// The 1-based `line` of the source, without its line break; `nil` past the end.
+    func sourceLine(_ line: Int) -> Substring? {
+        guard line >= 1, line <= self.lines.count else { return nil }
+        let text = self.lines[line - 1]
+        return text.hasSuffix("\r") ? text.dropLast() : text
+    }
+
+    /// The nearest line before `line` that holds more than blanks or a comment.
+    func previousContentLine(before line: Int) -> (number: Int, text: Substring)? {
+        var number = line - 1
+        while let text = self.sourceLine(number) {
+            let content = text.drop { $0 == " " || $0 == "\t" }
+            if !content.isEmpty, !content.hasPrefix("#") { return (number, text) }
+            number -= 1
+        }
+        return nil
+    }
+
     func error(_ message: String, at node: Node) {
         self.error(message, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
     func error(_ message: String, line: Int, column: Int) {
-        let sourceLine = line >= 1 && line <= self.lines.count ? String(self.lines[line - 1]) : nil
         self.diagnostics.append(
             Diagnostic(
                 file: self.file,
                 line: line,
                 column: column,
                 message: message,
-                sourceLine: sourceLine.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+                sourceLine: self.sourceLine(line).map(String.init)
             )
         )
+    }
+
+    /// Reports a document whose aliases expand beyond the file's ``AliasBudget``; `true` when
+    /// it does, and then nothing may walk `root`.
+    func refusesAliasExpansion(of root: Node, source: String) -> Bool {
+        guard let overrun = AliasBudget(source: source).overrun(in: root) else { return false }
+        self.error(
+            "this alias expands the document beyond \(overrun.budget) nodes (the file itself has \(overrun.composedNodes)): "
+                + "nested aliases that multiply like this are refused; write the values out or nest fewer aliases",
+            line: overrun.line,
+            column: overrun.column
+        )
+        return true
     }
 
     // MARK: Shapes

@@ -294,6 +294,20 @@ extension NodeReader {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
+            if let mistake = YAMLMistake.explaining(
+                problem: problem,
+                context: context.map { ($0.text, $0.mark.line, $0.mark.column) },
+                line: self.sourceLine(mark.line),
+                previousLine: self.previousContentLine(before: mark.line),
+                column: mark.column
+            ) {
+                self.error(
+                    "invalid YAML: \(mistake.hint) (\(problem))",
+                    line: mistake.line ?? mark.line,
+                    column: mistake.column
+                )
+                return
+            }
             var message = "invalid YAML: \(problem)"
             if let context {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"

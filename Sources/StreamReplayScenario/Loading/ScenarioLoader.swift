@@ -94,6 +94,9 @@ public struct ScenarioLoader: Sendable {
             reader.error("the file is empty: a scenario needs at least 'turns' and 'llm'", line: 1, column: 1)
             throw Self.failure(reader)
         }
+        if reader.refusesAliasExpansion(of: root, source: yaml) {
+            throw Self.failure(reader)
+        }
         let scenario = self.scenario(from: root, reader: reader)
         if !reader.diagnostics.isEmpty {
             throw Self.failure(reader)

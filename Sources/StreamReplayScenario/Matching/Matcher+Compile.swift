@@ -52,7 +52,7 @@ extension Matcher {
         var compiled: Matcher?
         do {
             if let node = try Yams.compose(yaml: yaml) {
-                compiled = reader.matcher(node)
+                compiled = reader.refusesAliasExpansion(of: node, source: yaml) ? nil : reader.matcher(node)
             } else {
                 reader.error("the matcher is empty", line: 1, column: 1)
             }

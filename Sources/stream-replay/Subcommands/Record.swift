@@ -13,11 +13,14 @@ struct Record: AsyncParsableCommand {
             frames are the exact bytes of each read, with delay_ms from the real gaps.
 
             No request header is ever written (Authorization, api-key, x-api-key and cookies \
-            included); --redact removes more from bodies.
+            included), and secrets are redacted by default in what is written: API keys \
+            (sk-…, sk-proj-…, sk-ant-…, gsk_…, xai-…, AIza…), bearer tokens, and the values of \
+            JSON fields named api_key, apiKey, access_token, password or secret. --redact \
+            removes more (an e-mail address, an internal id).
 
             Example:
               stream-replay record --upstream https://api.openai.com/v1 --out scenarios/recorded \\
-                --redact 'sk-[A-Za-z0-9]+' --redact '[\\w.]+@[\\w.]+'
+                --redact '[\\w.]+@[\\w.]+'
               OPENAI_BASE_URL=http://127.0.0.1:8081/v1 my-backend
               stream-replay run scenarios/recorded
 
@@ -37,7 +40,7 @@ struct Record: AsyncParsableCommand {
     @Option(help: "The address to bind.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "A regular expression whose matches are replaced by [redacted] in written files (repeatable).")
+    @Option(help: "A regular expression whose matches are also replaced by [redacted] (repeatable).")
     var redact: [String] = []
 
     func validate() throws {

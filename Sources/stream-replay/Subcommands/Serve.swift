@@ -15,17 +15,18 @@ struct Serve: AsyncParsableCommand {
             gets HTTP 500; --loop starts the script again instead, and --match answers each \
             request with the first entry whose `request` matcher matches it. An invalid \
             conversation gets a provider-style 400. With several files (or a folder), the \
-            request's `model` picks the scenario whose engine.model (or file name) it names.
+            request's `model` picks the scenario whose engine.model (or file name, or name) it \
+            names.
 
             Endpoints:
               POST /v1/chat/completions            the next (or matching) answer
-              GET  /v1/models                      the scenarios' models
+              GET  /v1/models                      every name a request's model can pick
               GET  /_stream-replay/requests?since=N  the journal (JSON, secrets redacted)
               POST /_stream-replay/reset           rewind the scripts and clear the journal
 
             Examples:
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
-              stream-replay serve scenarios/tools --match --loop --watch
+              stream-replay serve scenarios/standing --match --loop --watch
               curl -N http://127.0.0.1:8080/v1/chat/completions \\
                 -H 'content-type: application/json' \\
                 -d '{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":true}'
