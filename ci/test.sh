@@ -25,6 +25,9 @@ swift build --build-tests --explicit-target-dependency-import-check error
 echo "== swift test"
 timeout 1800 swift test --skip-build
 
+echo "== JSON Schema of the format (Python jsonschema)"
+python3 ci/schema-check.py .
+
 echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"
 "$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json

@@ -22,6 +22,11 @@ enum Output {
         emit(text + "\n", to: STDOUT_FILENO, closed: stdoutClosed)
     }
 
+    /// Text on stdout exactly as given (no newline added).
+    static func write(raw text: String) {
+        emit(text, to: STDOUT_FILENO, closed: stdoutClosed)
+    }
+
     static func error(_ text: String) {
         emit(text + "\n", to: STDERR_FILENO, closed: stderrClosed)
     }

@@ -18,7 +18,7 @@ struct StreamReplayCommand: AsyncParsableCommand {
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Lint.self, List.self, Serve.self, Record.self, Import.self, Probe.self],
+        subcommands: [Run.self, Lint.self, List.self, Serve.self, Record.self, Import.self, Probe.self, Schema.self],
         defaultSubcommand: nil
     )
 
