@@ -44,4 +44,11 @@ enum OptionCheck {
             throw ValidationError("\(flag) must be at least \(what); \(value) is out of range")
         }
     }
+
+    /// A TCP port to listen on, 0 (any free port) to 65535.
+    static func port(_ value: Int, flag: String = "--port") throws {
+        guard (0...65_535).contains(value) else {
+            throw ValidationError("\(flag) must be from 0 to 65535; \(value) is out of range")
+        }
+    }
 }

@@ -184,7 +184,10 @@ struct ChatCompletionsClient: Sendable {
             )
             response = try await ResponseStream.start(request, on: self.httpClient, logger: self.logger)
         } catch {
-            reader.fail(Task.isCancelled ? .cancelled : .connectFailed(self.endpoint, reason: Self.describe(error)))
+            reader.fail(
+                Task.isCancelled
+                    ? .cancelled : .connectFailed(self.endpoint, reason: ConnectionErrorText.describe(error))
+            )
             return reader
         }
         lastActivity.value = clock.now
@@ -257,7 +260,7 @@ struct ChatCompletionsClient: Sendable {
                         reader.handle(event, now: clock.now)
                     }
                 }
-                interruption = "the connection failed (\(Self.describe(error)))"
+                interruption = "the connection failed (\(ConnectionErrorText.describe(error)))"
             }
         }
         reader.flushDeltas()
@@ -298,11 +301,6 @@ struct ChatCompletionsClient: Sendable {
             // What arrived before the failure is kept.
         }
         return String(buffer: collected)
-    }
-
-    /// A short, key-free description of a transport error.
-    static func describe(_ error: any Error) -> String {
-        ConnectionErrorText.describe(error)
     }
 }
 

@@ -45,9 +45,7 @@ struct Record: AsyncParsableCommand {
 
     func validate() throws {
         try OptionCheck.endpoint(self.upstream, flag: "--upstream")
-        guard (0...65_535).contains(self.port) else {
-            throw ValidationError("--port must be from 0 to 65535; \(self.port) is out of range")
-        }
+        try OptionCheck.port(self.port)
         for pattern in self.redact where (try? Regex(pattern)) == nil {
             throw ValidationError("--redact '\(pattern)' is not a valid regular expression")
         }

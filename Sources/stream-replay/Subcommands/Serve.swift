@@ -63,12 +63,8 @@ struct Serve: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard (0...65_535).contains(self.port) else {
-            throw ValidationError("--port must be from 0 to 65535; \(self.port) is out of range")
-        }
-        guard self.journalLimit >= 1 else {
-            throw ValidationError("--journal-limit must be at least 1, found \(self.journalLimit)")
-        }
+        try OptionCheck.port(self.port)
+        try OptionCheck.require(self.journalLimit, atLeast: 1, flag: "--journal-limit")
     }
 
     func run() async throws {
