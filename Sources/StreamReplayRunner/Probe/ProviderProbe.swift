@@ -156,23 +156,13 @@ public struct ProviderProbe: Sendable {
         let execution = prepared
         let target = self.target
         let timeout = self.timeout
-        let outcome: Result<ScenarioObservation, any Error>? = await withTaskGroup(
-            of: Result<ScenarioObservation, any Error>?.self
-        ) { group in
-            group.addTask {
-                do {
-                    return .success(try await execution.runLive(target))
-                } catch {
-                    return .failure(error)
-                }
+        // The runner's own safety net: the probe's value, or nil once `timeout` passed.
+        let outcome = await ScenarioRunner.withTimeout(timeout) { () async -> Result<ScenarioObservation, any Error> in
+            do {
+                return .success(try await execution.runLive(target))
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
         guard case .success(let observation) = outcome else {
             let (code, message): (String, String)
