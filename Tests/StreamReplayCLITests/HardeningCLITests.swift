@@ -93,23 +93,29 @@ struct HardeningCLITests {
             "a.yaml": "turns: [ { user: hi } ]\nllm: [ { stream: [ { text: hi }, { finish: stop } ] } ]\n"
                 + "live:\n  expect: { text: { $regex: '\\S' } }\n"
         ])
-        let result = try CLIProcess.run(["run", "--live", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", dir])
+        let closed = try ClosedPort()
+        let base = "http://127.0.0.1:\(closed.port)/v1"
+        let result = try CLIProcess.run(["run", "--live", "--base-url", base, "--model", "m", dir])
+        withExtendedLifetime(closed) {}
         #expect(result.exitCode == 2)
         #expect(result.stdout.contains("first divergence at turns[0]: turn 1 (req-1) failed unexpectedly"))
         #expect(result.stdout.contains(#""code":"connect_failed""#))
         #expect(result.stdout.contains("← no response"))
         #expect(!result.stdout.contains("← 200"))
-        #expect(result.stderr.contains("error: cannot reach http://127.0.0.1:9/v1"))
+        #expect(result.stderr.contains("error: cannot reach \(base)"))
         #expect(result.stderr.contains("Connection refused"))
     }
 
     @Test func probeOfAnUnreachableEndpointNamesTheErrorAndExits2() throws {
-        let result = try CLIProcess.run(["probe", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"])
+        let closed = try ClosedPort()
+        let base = "http://127.0.0.1:\(closed.port)/v1"
+        let result = try CLIProcess.run(["probe", "--base-url", base, "--model", "m"])
+        withExtendedLifetime(closed) {}
         #expect(result.exitCode == 2)
         #expect(!result.stdout.contains("timeout"))
         #expect(
             result.stdout.contains(
-                "plain text: connect_failed: Could not connect to http://127.0.0.1:9/v1/chat/completions: Connection refused"
+                "plain text: connect_failed: Could not connect to \(base)/chat/completions: Connection refused"
             )
         )
     }

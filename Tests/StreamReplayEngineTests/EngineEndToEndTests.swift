@@ -1,6 +1,7 @@
 import Foundation
 import StreamReplayFakeLLM
 import StreamReplayScenario
+import StreamReplayTestSupport
 import Testing
 
 @testable import StreamReplayEngine
@@ -130,10 +131,10 @@ import Testing
     }
 
     @Test func connectFailedBeforeTheResponseHead() async throws {
-        // A port that was just free: nothing listens there.
-        let port = try await FakeLLMServer.withRunning(script: FakeLLMScript(scenarioName: "x", answers: [])) {
-            $0.port
-        }
+        // A bound port that never listens: refused, and no parallel test's server can take it.
+        let closed = try ClosedPort()
+        let port = closed.port
+        defer { withExtendedLifetime(closed) {} }
         let store = try EventStore.temporary()
         defer { try? store.close() }
         let engine = try ChatEngine(

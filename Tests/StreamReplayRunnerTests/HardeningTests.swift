@@ -51,7 +51,9 @@ struct HardeningTests {
     @Test func recordReportsEachForwardThatFails() async throws {
         let output = try self.temporaryDirectory()
         let problems = Mutex<[String]>([])
-        var options = RecordingProxy.Options(upstream: "http://127.0.0.1:9", outputDirectory: output)
+        let closed = try ClosedPort()
+        let upstream = "http://127.0.0.1:\(closed.port)"
+        var options = RecordingProxy.Options(upstream: upstream, outputDirectory: output)
         options.onProblem = { line in problems.withLock { $0.append(line) } }
         let exchange = try await RecordingProxy.withRunning(options: options) { proxy in
             try await RawHTTPClient.post(path: "/v1/chat/completions", json: #"{"messages":[]}"#, port: proxy.port)
@@ -59,7 +61,8 @@ struct HardeningTests {
         #expect(exchange.response?.status == 502)
         let lines = problems.withLock { $0 }
         #expect(lines.count == 1)
-        #expect(lines.first?.contains("could not forward POST /v1/chat/completions to http://127.0.0.1:9") == true)
+        #expect(lines.first?.contains("could not forward POST /v1/chat/completions to \(upstream)") == true)
+        withExtendedLifetime(closed) {}
         #expect(lines.first?.contains("Connection refused") == true)
     }
 
