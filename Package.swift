@@ -10,7 +10,6 @@ let package = Package(
         .library(name: "StreamReplayEngine", targets: ["StreamReplayEngine"]),
         .library(name: "StreamReplayScenario", targets: ["StreamReplayScenario"]),
         .library(name: "StreamReplayFakeLLM", targets: ["StreamReplayFakeLLM"]),
-        .library(name: "StreamReplayRunner", targets: ["StreamReplayRunner"]),
     ],
     dependencies: [
         // YAML: Yams composes a node tree whose every node carries its line and column.

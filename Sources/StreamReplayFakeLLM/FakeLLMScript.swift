@@ -6,11 +6,16 @@ public struct FakeLLMScript: Sendable {
     public var scenarioName: String
     /// The model of chunk envelopes when an answer names none (the scenario's `engine.model`).
     public var model: String
-    public var answers: [LLMAnswer]
+    public var answers: [Scenario.LLMAnswer]
     /// Other names a request's `model` may use to pick this script (such as the file name).
     public var aliases: [String]
 
-    public init(scenarioName: String, model: String = "test-model", answers: [LLMAnswer], aliases: [String] = []) {
+    public init(
+        scenarioName: String,
+        model: String = "test-model",
+        answers: [Scenario.LLMAnswer],
+        aliases: [String] = []
+    ) {
         self.scenarioName = scenarioName
         self.model = model
         self.answers = answers
@@ -30,7 +35,7 @@ public struct FakeLLMScript: Sendable {
     public var models: [String] {
         var models = [self.model]
         for answer in self.answers {
-            if case .stream(let stream) = answer.body, let model = stream.model, !models.contains(model) {
+            if let model = answer.body.stream?.model, !models.contains(model) {
                 models.append(model)
             }
         }

@@ -1,8 +1,8 @@
 import Foundation
-public import Logging
+package import Logging
 import StreamReplayEngine
 import StreamReplayFakeLLM
-public import StreamReplayScenario
+package import StreamReplayScenario
 import Synchronization
 
 /// Runs scenario files against the real engine, each with a fresh SQLite file, a fake LLM on an
@@ -14,26 +14,26 @@ import Synchronization
 /// let summary = await runner.run(files: files) { result in print(result.verdict, result.name) }
 /// print(summary.line)   // "42 passed, 0 failed"
 /// ```
-public struct ScenarioRunner: Sendable {
+package struct ScenarioRunner: Sendable {
     /// How to run.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Scenarios run at once (default: the number of cores); results are the same at any value.
-        public var jobs: Int
+        package var jobs: Int
         /// Run only scenarios that have one of these tags (all when empty).
-        public var tags: [String]
+        package var tags: [String]
         /// Run only scenarios whose name or file contains this text.
-        public var filter: String?
+        package var filter: String?
         /// Stop starting scenarios after the first failure or error.
-        public var failFast: Bool
+        package var failFast: Bool
         /// Run each scenario this many times; differing verdicts fail it.
-        public var repeatCount: Int
+        package var repeatCount: Int
         /// Real time one scenario may take before it fails (a safety net: scenario time is virtual).
-        public var timeout: Duration
+        package var timeout: Duration
         /// Live mode: run against this endpoint instead of the fake; scenarios without a `live`
         /// section are skipped.
-        public var live: LiveTarget?
+        package var live: LiveTarget?
 
-        public init(
+        package init(
             jobs: Int? = nil,
             tags: [String] = [],
             filter: String? = nil,
@@ -52,10 +52,10 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
-    public var options: Options
-    public var logger: Logger
+    package var options: Options
+    package var logger: Logger
 
-    public init(options: Options = Options(), logger: Logger = Logger(label: "stream-replay.runner")) {
+    package init(options: Options = Options(), logger: Logger = Logger(label: "stream-replay.runner")) {
         self.options = options
         self.logger = logger
     }
@@ -66,7 +66,7 @@ public struct ScenarioRunner: Sendable {
     /// Cancelling the calling task interrupts the run: no scenario starts after that, the ones
     /// running are cancelled, and every scenario that had not finished is reported `skipped` with
     /// the reason `interrupted`; the summary says ``RunSummary/interrupted``.
-    public func run(
+    package func run(
         files: [String],
         report: @escaping @Sendable (ScenarioResult) -> Void = { _ in }
     ) async -> RunSummary {
@@ -197,7 +197,7 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// Runs a loaded scenario once.
-    public func runOnce(_ scenario: Scenario) async -> ScenarioResult {
+    package func runOnce(_ scenario: Scenario) async -> ScenarioResult {
         let start = ContinuousClock.now
         var result = ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .pass)
         let execution = ScenarioExecution(scenario: scenario, logger: self.logger)

@@ -1,9 +1,9 @@
 /// The ways a byte-level parser test feeds its input (style: "fed byte by byte, all at once, and
 /// in random splits with empty buffers mixed in").
-public enum ByteSplits {
+package enum ByteSplits {
     /// Every feeding of `bytes` a parser test should survive: whole, byte by byte, and 20 seeded
     /// random splits that include empty pieces.
-    public static func all(of bytes: [UInt8]) -> [[[UInt8]]] {
+    package static func all(of bytes: [UInt8]) -> [[[UInt8]]] {
         var feedings: [[[UInt8]]] = [[bytes], bytes.map { [$0] }]
         for seed in 0..<20 {
             feedings.append(self.random(of: bytes, seed: UInt64(seed)))
@@ -12,7 +12,7 @@ public enum ByteSplits {
     }
 
     /// `bytes` cut at seeded random places, with empty pieces mixed in.
-    public static func random(of bytes: [UInt8], seed: UInt64) -> [[UInt8]] {
+    package static func random(of bytes: [UInt8], seed: UInt64) -> [[UInt8]] {
         var generator = SeededGenerator(seed: seed)
         var pieces: [[UInt8]] = []
         var index = 0

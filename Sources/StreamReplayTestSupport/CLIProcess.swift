@@ -1,16 +1,16 @@
-public import Foundation
+package import Foundation
 
 /// Runs the built `stream-replay` binary, as a user would, and captures what it prints.
-public struct CLIProcess: Sendable {
+package struct CLIProcess: Sendable {
     /// What a finished run printed and how it exited.
-    public struct Result: Sendable {
-        public var exitCode: Int32
-        public var stdout: String
-        public var stderr: String
+    package struct Result: Sendable {
+        package var exitCode: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// The directory holding the built products (next to the test bundle).
-    public static var productsDirectory: URL {
+    package static var productsDirectory: URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("stream-replay").path) {
@@ -22,12 +22,12 @@ public struct CLIProcess: Sendable {
     }
 
     /// The `stream-replay` executable.
-    public static var executable: URL {
+    package static var executable: URL {
         self.productsDirectory.appendingPathComponent("stream-replay")
     }
 
     /// Runs `stream-replay ARGUMENTS` to the end.
-    public static func run(
+    package static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
         currentDirectory: String? = nil
@@ -57,7 +57,7 @@ public struct CLIProcess: Sendable {
     }
 
     /// Starts `stream-replay ARGUMENTS` and returns once it printed its first line on stdout.
-    public static func start(_ arguments: [String]) throws -> (process: Process, firstLine: String, stderr: Pipe) {
+    package static func start(_ arguments: [String]) throws -> (process: Process, firstLine: String, stderr: Pipe) {
         let process = Process()
         process.executableURL = self.executable
         process.arguments = arguments
@@ -98,7 +98,7 @@ private final class ReadAll: @unchecked Sendable {
 
 extension CLIProcess {
     /// A new folder in the temporary directory holding `files` (name → text); returns its path.
-    public static func temporaryFolder(_ files: [String: String], prefix: String = "sr") throws -> String {
+    package static func temporaryFolder(_ files: [String: String], prefix: String = "sr") throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, text) in files {

@@ -7,13 +7,13 @@ import Darwin
 /// A 127.0.0.1 port where a connection is refused, and stays refused while this value lives: a
 /// TCP socket bound to it that never listens. (A port merely found free can be taken at once by
 /// a server of another test running in parallel, which would then answer instead of refusing.)
-public final class ClosedPort: @unchecked Sendable {
+package final class ClosedPort: @unchecked Sendable {
     /// The port number.
-    public let port: Int
+    package let port: Int
     private let descriptor: Int32
 
     /// Binds a socket to a free port of 127.0.0.1 without listening on it.
-    public init() throws {
+    package init() throws {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -45,7 +45,7 @@ public final class ClosedPort: @unchecked Sendable {
 }
 
 /// The socket for a ``ClosedPort`` could not be made.
-public struct ClosedPortError: Error {
+package struct ClosedPortError: Error {
     /// The system's error number.
-    public var errno: Int32
+    package var errno: Int32
 }

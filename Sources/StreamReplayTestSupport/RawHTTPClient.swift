@@ -4,19 +4,19 @@ import NIOPosix
 
 /// A deliberately dumb HTTP/1.1 client for tests: it sends exact bytes and keeps every read of
 /// the socket as it arrived, so tests can see chunk boundaries, cut connections and raw framing.
-public enum RawHTTPClient {
+package enum RawHTTPClient {
     /// What came back.
-    public struct Exchange: Sendable {
+    package struct Exchange: Sendable {
         /// Each read of the socket, in order.
-        public var reads: [[UInt8]]
+        package var reads: [[UInt8]]
         /// All bytes received, in order.
-        public var bytes: [UInt8] { self.reads.flatMap { $0 } }
+        package var bytes: [UInt8] { self.reads.flatMap { $0 } }
         /// The parsed response.
-        public var response: RawHTTPResponse? { RawHTTPResponse(bytes: self.bytes) }
+        package var response: RawHTTPResponse? { RawHTTPResponse(bytes: self.bytes) }
     }
 
     /// Sends `request` (complete bytes) and reads until the server closes the connection.
-    public static func send(_ request: [UInt8], host: String = "127.0.0.1", port: Int) async throws -> Exchange {
+    package static func send(_ request: [UInt8], host: String = "127.0.0.1", port: Int) async throws -> Exchange {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
@@ -39,7 +39,7 @@ public enum RawHTTPClient {
     }
 
     /// A POST of a JSON body with `Connection: close`.
-    public static func post(
+    package static func post(
         path: String,
         json: String,
         headers: [(String, String)] = [],
@@ -52,7 +52,7 @@ public enum RawHTTPClient {
     }
 
     /// A GET with `Connection: close`.
-    public static func get(path: String, port: Int) async throws -> Exchange {
+    package static func get(path: String, port: Int) async throws -> Exchange {
         try await self.send(
             Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8),
             port: port
@@ -61,23 +61,23 @@ public enum RawHTTPClient {
 }
 
 /// A parsed HTTP/1.1 response: status, headers and the body with chunked framing removed.
-public struct RawHTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
+package struct RawHTTPResponse: Sendable {
+    package var status: Int
+    package var headers: [(name: String, value: String)]
     /// The body bytes (de-chunked when chunked).
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// For a chunked body: whether the terminating zero-size chunk arrived.
-    public var isComplete: Bool
+    package var isComplete: Bool
 
     /// The first header of this name (case-insensitive).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         self.headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// The body as UTF-8 text.
-    public var bodyText: String { String(decoding: self.body, as: UTF8.self) }
+    package var bodyText: String { String(decoding: self.body, as: UTF8.self) }
 
-    public init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let headEnd = Self.find(separator, in: bytes, from: 0) else { return nil }
         let headText = String(decoding: bytes[..<headEnd], as: UTF8.self)

@@ -2,11 +2,11 @@ import Foundation
 
 /// Golden files: `Tests/<Target>/Snapshots/<name>`. A missing or different snapshot is a failure;
 /// `RECORD_SNAPSHOTS=1` writes the new text (and still fails, so recording is never a pass).
-public enum Snapshot {
+package enum Snapshot {
     /// Compares `text` with the snapshot `name` next to `testFile`.
     ///
     /// - Returns: `nil` when they are equal, else a message saying what differs (or what was recorded).
-    public static func mismatch(_ text: String, named name: String, testFile: String) -> String? {
+    package static func mismatch(_ text: String, named name: String, testFile: String) -> String? {
         let directory = URL(fileURLWithPath: testFile).deletingLastPathComponent().appendingPathComponent("Snapshots")
         let file = directory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {

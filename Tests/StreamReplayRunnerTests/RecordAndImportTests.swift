@@ -138,12 +138,12 @@ struct RecordAndImportTests {
         #expect(snapshot["messages"]?.arrayValue?.compactMap { $0["content"]?.stringValue } == ["Hi"])
         if format == "sse" {
             // Event boundaries and line endings are kept byte for byte.
-            guard case .stream(let stream) = scenario.llm.first?.body else {
+            guard let stream = scenario.llm.first?.body.stream else {
                 Issue.record("expected a stream")
                 return
             }
             let bytes = stream.frames.flatMap { frame -> [UInt8] in
-                if case .raw(let bytes) = frame { return bytes }
+                if let bytes = frame.rawBytes { return bytes }
                 return []
             }
             #expect(bytes == Array(text.utf8))

@@ -68,7 +68,7 @@ struct ScenarioLoaderTests {
         #expect(scenario.tools.first?.behaviour == .result(#"{"temp_c": 21}"#))
         #expect(scenario.turns.first?.requestID == "r1")
         #expect(scenario.llm.count == 2)
-        guard case .stream(let stream) = scenario.llm[0].body else {
+        guard let stream = scenario.llm[0].body.stream else {
             Issue.record("expected a stream")
             return
         }
@@ -205,7 +205,7 @@ struct ScenarioLoaderTests {
             yaml: "turns: [ { user: hi } ]\nllm:\n  - stream:\n      - tool_call: { id: null, name: f }\n",
             file: "x.yaml"
         )
-        guard case .stream(let stream) = scenario.llm[0].body, case .chunk(let frame) = stream.frames[0] else {
+        guard let stream = scenario.llm[0].body.stream, let frame = stream.frames[0].chunk else {
             Issue.record("expected a chunk frame")
             return
         }

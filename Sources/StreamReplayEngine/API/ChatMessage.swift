@@ -4,13 +4,30 @@
 /// (`type`/`hop` on text deltas, `tool_count`/`hop` on tool notices, `finish_reason`,
 /// `cached`, `code`/`hop`/`status`/`retry_after_ms` on errors).
 public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
-    /// The message kinds of the contract.
-    public enum Kind: String, Sendable, Hashable {
-        case text
+    /// The message kinds of the contract: `text`, `refusal`, `tool_execution`, `error`.
+    ///
+    /// A struct rather than an enum so that a kind the contract adds breaks no one; compare with
+    /// `==` or switch with a `default`.
+    public struct Kind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The kind's name in the contract (`tool_execution`).
+        public var rawValue: String
+
+        /// The kind named `rawValue`; any name is accepted, so a newer engine's kinds survive.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// A fragment of the answer's text (`delta`), or a cached replay of a whole answer.
+        public static let text = Kind(rawValue: "text")
         /// A fragment of the model's refusal (`delta.refusal`), or a cached replay of it.
-        case refusal
-        case toolExecution = "tool_execution"
-        case error
+        public static let refusal = Kind(rawValue: "refusal")
+        /// The notice that tools are about to run (`Executing N tool(s)...`).
+        public static let toolExecution = Kind(rawValue: "tool_execution")
+        /// How the turn failed; always the turn's last message.
+        public static let error = Kind(rawValue: "error")
+
+        /// The kind's name in the contract.
+        public var description: String { self.rawValue }
     }
 
     /// A metadata value: the contract only uses strings, integers and booleans.

@@ -8,7 +8,7 @@ public struct RecordedRequest: Sendable, Hashable {
     public var path: String
     /// The request headers in order; the values of secret headers (`Authorization`, `api-key`,
     /// `x-api-key`, cookies) and the secrets in other values are replaced by `[redacted]`.
-    public var headers: [Header]
+    public var headers: [Scenario.Header]
     /// The body parsed as JSON, when it is JSON, with its secrets (API keys, bearer tokens,
     /// `api_key`/`password`/… fields) replaced by `[redacted]`.
     public var body: ScenarioValue?
@@ -31,7 +31,7 @@ public struct RecordedRequest: Sendable, Hashable {
     /// Whether the answer ended with a `disconnect` frame.
     public var disconnected: Bool
 
-    public init(number: Int, method: String, path: String, headers: [Header], body: ScenarioValue?) {
+    public init(number: Int, method: String, path: String, headers: [Scenario.Header], body: ScenarioValue?) {
         self.number = number
         self.method = method
         self.path = path

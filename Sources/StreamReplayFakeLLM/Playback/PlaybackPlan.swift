@@ -29,7 +29,7 @@ struct PlaybackPlan: Sendable {
         var cutter = WriteCutter(size: answer.framing.writeSize)
         var disconnected = false
         frames: for frame in answer.frames {
-            switch frame {
+            switch frame.storage {
             case .chunk(let chunk):
                 for data in builder.chunks(for: chunk) {
                     var buffer = ByteBuffer()

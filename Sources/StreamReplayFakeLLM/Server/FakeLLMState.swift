@@ -133,7 +133,7 @@ actor FakeLLMState {
         request.entry = entry
         request.round = self.playing[index].round
         self.answering.insert(number)
-        switch self.playing[index].script.answers[entry].body {
+        switch self.playing[index].script.answers[entry].body.storage {
         case .plain(let plain):
             request.status = plain.status
             return .plain(number: number, entry: entry, answer: plain)

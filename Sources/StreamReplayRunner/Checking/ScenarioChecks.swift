@@ -131,7 +131,7 @@ enum ScenarioChecks {
 
     /// A matcher as lines: one per item of a list.
     static func lines(of matcher: Matcher) -> [String] {
-        if case .list(let items) = matcher { return items.isEmpty ? ["[]"] : items.map(\.description) }
+        if case .list(let items) = matcher.storage { return items.isEmpty ? ["[]"] : items.map(\.description) }
         return [matcher.description]
     }
 
@@ -144,10 +144,10 @@ enum ScenarioChecks {
 
     /// Whether a messages matcher expects an `error` message somewhere (`type: error`).
     static func mentionsError(_ matcher: Matcher) -> Bool {
-        switch matcher {
+        switch matcher.storage {
         case .map(let entries), .exact(let entries):
             return entries.contains { entry in
-                if entry.key == "type", case .scalar(.string("error"), _) = entry.matcher { return true }
+                if entry.key == "type", case .scalar(.string("error"), _) = entry.matcher.storage { return true }
                 return Self.mentionsError(entry.matcher)
             }
         case .list(let items), .containsItems(let items), .unordered(let items):

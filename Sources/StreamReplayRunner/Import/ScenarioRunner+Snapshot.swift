@@ -1,14 +1,14 @@
 import StreamReplayEngine
 import StreamReplayFakeLLM
-public import StreamReplayScenario
+package import StreamReplayScenario
 
 /// A snapshot that would record the fake's own complaint instead of the engine's behaviour: the
 /// engine asked for more than the capture holds (a capture that ends in tool calls).
-public struct SnapshotIncomplete: Error, CustomStringConvertible, Sendable {
+package struct SnapshotIncomplete: Error, CustomStringConvertible, Sendable {
     /// The tools the engine called at the end of the capture.
-    public var toolNames: [String]
+    package var toolNames: [String]
 
-    public var description: String {
+    package var description: String {
         let tools = self.toolNames.isEmpty ? "" : " (\(self.toolNames.joined(separator: ", ")))"
         return "the capture ends in tool calls\(tools): the engine sent their results back in a follow-up "
             + "request that the capture does not hold, so there is no answer to snapshot. Add an llm entry "
@@ -24,7 +24,7 @@ extension ScenarioRunner {
     /// - Throws: ``SnapshotIncomplete`` when the engine sent a request beyond the script (what
     ///   came out would be the fake's own "beyond the script" error, not a result worth
     ///   expecting); what the run threw (such as a port that could not be bound).
-    public func snapshot(_ scenario: Scenario) async throws -> ScenarioValue {
+    package func snapshot(_ scenario: Scenario) async throws -> ScenarioValue {
         let observation = try await ScenarioExecution(scenario: scenario, logger: self.logger).run()
         if let beyond = observation.requests.first(where: { $0.entry == nil && $0.rejection == nil && $0.status == 500 }
         ) {

@@ -1,24 +1,24 @@
 import Foundation
 import StreamReplaySSE
-public import StreamReplayScenario
+package import StreamReplayScenario
 
 /// Turns captured traffic into a scenario: a raw SSE dump (as `curl -N` saves it), a HAR file from
 /// a browser or proxy, or JSON lines of chunks. The capture's secrets (API keys, bearer tokens,
 /// `api_key`/`password`/… fields, see ``Redactor``) are replaced by `[redacted]` before it is read.
-public enum TrafficImporter {
+package enum TrafficImporter {
     /// What went wrong with an input file.
-    public struct ImportError: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    package struct ImportError: Error, CustomStringConvertible, Sendable {
+        package var description: String
     }
 
     /// The formats it reads.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case sse, har, jsonl
     }
 
     /// Guesses the format: a JSON object with `log.entries` is HAR, lines that each hold a JSON
     /// object are JSON lines, anything else is an SSE dump.
-    public static func detect(_ bytes: [UInt8]) -> Format {
+    package static func detect(_ bytes: [UInt8]) -> Format {
         let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("{"), let value = try? ScenarioValue.parseJSON(bytes), value["log"]?["entries"] != nil {
             return .har
@@ -37,7 +37,7 @@ public enum TrafficImporter {
     /// - Parameters:
     ///   - user: The user's message when the capture does not hold the request.
     /// - Throws: ``ImportError`` when the file holds no chat-completions exchange.
-    public static func scenario(from bytes: [UInt8], file: String, user: String?) throws(ImportError) -> ScenarioWriter
+    package static func scenario(from bytes: [UInt8], file: String, user: String?) throws(ImportError) -> ScenarioWriter
     {
         let bytes = Redactor().redact(bytes)
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import StreamReplayEngine
 import StreamReplaySSE
 import StreamReplayScenario
@@ -7,36 +7,36 @@ import StreamReplayScenario
 /// Sends a small fixed set of live requests to a provider and reports how it streams: ids and
 /// indexes on tool-call fragments, argument split sizes, `[DONE]`, the usage chunk, finish
 /// reasons, the wire validator's findings, and whether the engine produced a clean turn.
-public struct ProviderProbe: Sendable {
+package struct ProviderProbe: Sendable {
     /// One probe's outcome.
-    public struct Row: Sendable {
-        public var probe: String
+    package struct Row: Sendable {
+        package var probe: String
         /// The engine's turn ended without an `error` message.
-        public var clean: Bool
+        package var clean: Bool
         /// The error message's code, when the turn failed (`timeout` only when the probe ran out
         /// of time; `run_failed` when it could not run at all).
-        public var errorCode: String?
+        package var errorCode: String?
         /// The error message's text (the provider's or the connection's own words), when it failed.
-        public var errorMessage: String?
+        package var errorMessage: String?
         /// What the probe asked for and did not get (a tool call, two, a long argument, usage):
         /// its purpose failed, and the probe command exits 1.
-        public var purposeFailures: [String] = []
-        public var sawDone: Bool
-        public var finishReasons: [String]
-        public var usageChunk: String
-        public var indexes: String
-        public var ids: String
-        public var argumentPieces: String
-        public var findings: [WireFinding]
+        package var purposeFailures: [String] = []
+        package var sawDone: Bool
+        package var finishReasons: [String]
+        package var usageChunk: String
+        package var indexes: String
+        package var ids: String
+        package var argumentPieces: String
+        package var findings: [WireFinding]
         /// The exchange as a scenario file's text (for `--record`).
-        public var scenarioYAML: String
+        package var scenarioYAML: String
     }
 
-    public var target: LiveTarget
-    public var timeout: Duration
-    public var logger: Logger
+    package var target: LiveTarget
+    package var timeout: Duration
+    package var logger: Logger
 
-    public init(
+    package init(
         target: LiveTarget,
         timeout: Duration = .seconds(60),
         logger: Logger = Logger(label: "stream-replay.probe")
@@ -113,7 +113,7 @@ public struct ProviderProbe: Sendable {
     ]
 
     /// Runs every probe in order.
-    public func run() async -> [Row] {
+    package func run() async -> [Row] {
         var rows: [Row] = []
         for probe in Self.probes {
             rows.append(await self.run(probe))
@@ -281,7 +281,7 @@ public struct ProviderProbe: Sendable {
     }
 
     /// The rows as an aligned text table.
-    public static func table(_ rows: [Row]) -> String {
+    package static func table(_ rows: [Row]) -> String {
         let header = ["probe", "clean turn", "[DONE]", "finish", "usage", "index", "ids", "arg pieces", "findings"]
         let lines = rows.map { row in
             let findings =

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-public import Logging
+package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -17,21 +17,21 @@ import Synchronization
 /// `api-key`, `x-api-key` and cookies are always left out), and what is written has the secrets
 /// ``Redactor`` finds by default (API keys such as `sk-…`, bearer tokens, `api_key`/`password`/…
 /// fields) and every match of the `redact` patterns replaced by `[redacted]`.
-public final class RecordingProxy: Sendable {
+package final class RecordingProxy: Sendable {
     /// What the proxy records and where.
-    public struct Options: Sendable {
-        public var upstream: String
-        public var outputDirectory: String
+    package struct Options: Sendable {
+        package var upstream: String
+        package var outputDirectory: String
         /// Regular expressions whose matches are replaced by `[redacted]` in written files, on top
         /// of the secrets redacted by default.
-        public var redact: [String]
+        package var redact: [String]
         /// Called with each file written.
-        public var onWrite: @Sendable (String) -> Void
+        package var onWrite: @Sendable (String) -> Void
         /// Called with one line for each request that could not be forwarded or recorded (the
         /// upstream is down, a file cannot be written).
-        public var onProblem: (@Sendable (String) -> Void)?
+        package var onProblem: (@Sendable (String) -> Void)?
 
-        public init(
+        package init(
             upstream: String,
             outputDirectory: String,
             redact: [String] = [],
@@ -44,8 +44,8 @@ public final class RecordingProxy: Sendable {
         }
     }
 
-    public let host: String
-    public let port: Int
+    package let host: String
+    package let port: Int
     let options: Options
     let client: HTTPClient
     let logger: Logger
@@ -54,13 +54,13 @@ public final class RecordingProxy: Sendable {
     >(([], []))
 
     /// The base URL clients use instead of the upstream's.
-    public var baseURL: String { "http://\(self.host):\(self.port)" }
+    package var baseURL: String { "http://\(self.host):\(self.port)" }
 
     /// The files written so far, in order.
-    public var files: [String] { self.written.withLock { $0.files } }
+    package var files: [String] { self.written.withLock { $0.files } }
 
     /// Waits until `count` files were written (an exchange is written after its answer ended).
-    public func waitUntilWritten(count: Int) async {
+    package func waitUntilWritten(count: Int) async {
         await withCheckedContinuation { continuation in
             let ready = self.written.withLock { state -> Bool in
                 if state.files.count >= count { return true }
@@ -84,7 +84,7 @@ public final class RecordingProxy: Sendable {
     /// Starts the proxy, runs `body`, then shuts it down.
     ///
     /// - Throws: An error naming the port when it cannot be bound, or what `body` throws.
-    public static func withRunning<Result>(
+    package static func withRunning<Result>(
         options: Options,
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -165,6 +165,6 @@ public final class RecordingProxy: Sendable {
 }
 
 /// A problem of the recorder, one line.
-public struct RecordingError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+package struct RecordingError: Error, CustomStringConvertible, Sendable {
+    package var description: String
 }

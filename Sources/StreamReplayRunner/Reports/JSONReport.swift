@@ -1,8 +1,8 @@
 import StreamReplayScenario
 
 /// The machine-readable result of a run (scenario-format.md, "Reports").
-public enum JSONReport {
-    public static func json(_ summary: RunSummary) -> String {
+package enum JSONReport {
+    package static func json(_ summary: RunSummary) -> String {
         let scenarios = summary.results.map { result -> ScenarioValue in
             .object([
                 .init("file", .string(result.file)),

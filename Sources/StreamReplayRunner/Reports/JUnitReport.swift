@@ -3,8 +3,8 @@ import StreamReplayScenario
 /// JUnit XML as GitHub Actions, GitLab and Jenkins read it: one `testsuite` per folder, one
 /// `testcase` per scenario (`classname` the folder, `name` the scenario's name), `failure` for
 /// fail, `error` for a wrong file, `skipped` for a skip; the diff goes in the failure body.
-public enum JUnitReport {
-    public static func xml(_ summary: RunSummary) -> String {
+package enum JUnitReport {
+    package static func xml(_ summary: RunSummary) -> String {
         var folders: [String] = []
         var byFolder: [String: [ScenarioResult]] = [:]
         for result in summary.results {

@@ -2,11 +2,11 @@ import StreamReplayScenario
 
 /// The human report: a line per scenario (`✓`/`✗`, name, file, duration); for a failure, the first
 /// divergence first, then every other finding, then a transcript of the wire and the messages.
-public struct TextReport: Sendable {
+package struct TextReport: Sendable {
     /// Colour only on a TTY and never with `NO_COLOR`; the caller decides.
-    public var colour: Bool
+    package var colour: Bool
 
-    public init(colour: Bool) {
+    package init(colour: Bool) {
         self.colour = colour
     }
 
@@ -15,7 +15,7 @@ public struct TextReport: Sendable {
     }
 
     /// The line (and, for a failure or error, the details) of one scenario.
-    public func render(_ result: ScenarioResult) -> String {
+    package func render(_ result: ScenarioResult) -> String {
         let time = "\(result.durationMilliseconds) ms"
         switch result.verdict {
         case .pass:
@@ -41,7 +41,7 @@ public struct TextReport: Sendable {
     }
 
     /// The failure details: the first divergence, the others, then the transcript.
-    public static func failureBody(_ result: ScenarioResult) -> String {
+    package static func failureBody(_ result: ScenarioResult) -> String {
         var lines: [String] = []
         for (number, failure) in result.failures.enumerated() {
             lines.append(

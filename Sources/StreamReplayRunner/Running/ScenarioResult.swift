@@ -1,33 +1,33 @@
-public import StreamReplayScenario
+package import StreamReplayScenario
 
 /// The verdict of one scenario.
-public struct ScenarioResult: Sendable {
+package struct ScenarioResult: Sendable {
     /// pass, fail (an expectation or invariant broke), error (the file is wrong), skipped.
-    public enum Verdict: String, Sendable, Hashable {
+    package enum Verdict: String, Sendable, Hashable {
         case pass, fail, error, skipped
     }
 
-    public var file: String
-    public var name: String
-    public var tags: [String]
-    public var verdict: Verdict
+    package var file: String
+    package var name: String
+    package var tags: [String]
+    package var verdict: Verdict
     /// Real time the scenario took.
-    public var durationMilliseconds: Int
+    package var durationMilliseconds: Int
     /// For `fail`: the first divergence first.
-    public var failures: [ScenarioFailure]
+    package var failures: [ScenarioFailure]
     /// For `error`: what is wrong in the file.
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
     /// What went over the wire and what the engine yielded, for a failure report.
-    public var transcript: [String]
+    package var transcript: [String]
     /// Live mode: what the wire validator found in the provider's streams.
-    public var findings: [WireFinding] = []
+    package var findings: [WireFinding] = []
     /// Live mode: no request got an answer and a turn failed with `connect_failed`: the endpoint
     /// could not be reached at all (its message is in ``unreachableReason``).
-    public var unreachableReason: String?
+    package var unreachableReason: String?
     /// For `skipped`: why, in a few words (`interrupted`, `no live: section`); shown in every report.
-    public var skipReason: String?
+    package var skipReason: String?
 
-    public init(
+    package init(
         file: String,
         name: String,
         tags: [String] = [],
@@ -48,20 +48,20 @@ public struct ScenarioResult: Sendable {
     }
 
     /// The folder of the file, used as the JUnit `classname` and suite.
-    public var folder: String {
+    package var folder: String {
         guard let slash = self.file.lastIndex(of: "/") else { return "." }
         return String(self.file[..<slash])
     }
 }
 
 /// The results of a run, in discovery order.
-public struct RunSummary: Sendable {
-    public var results: [ScenarioResult]
-    public var durationMilliseconds: Int
+package struct RunSummary: Sendable {
+    package var results: [ScenarioResult]
+    package var durationMilliseconds: Int
     /// The run was cancelled (Ctrl-C): what had not finished is `skipped` with the reason `interrupted`.
-    public var interrupted: Bool
+    package var interrupted: Bool
 
-    public init(results: [ScenarioResult], durationMilliseconds: Int, interrupted: Bool = false) {
+    package init(results: [ScenarioResult], durationMilliseconds: Int, interrupted: Bool = false) {
         self.results = results
         self.durationMilliseconds = durationMilliseconds
         self.interrupted = interrupted
@@ -69,7 +69,7 @@ public struct RunSummary: Sendable {
 
     /// Live mode: every scenario played failed to reach the endpoint (misuse, exit 2: a wrong
     /// `--base-url` or a provider that is down), rather than the provider falling short.
-    public var endpointUnreachable: Bool {
+    package var endpointUnreachable: Bool {
         let played = self.results.filter { $0.verdict != .skipped }
         return !played.isEmpty && played.allSatisfy { $0.unreachableReason != nil }
     }
@@ -77,16 +77,16 @@ public struct RunSummary: Sendable {
     /// Whether nothing was played: no scenario was selected, or every selected one was skipped
     /// (a live run of scenarios without `live:`). A CI run that checks nothing must not pass
     /// unnoticed, so the CLI treats this as misuse unless told to allow it.
-    public var ranNothing: Bool {
+    package var ranNothing: Bool {
         !self.interrupted && self.results.allSatisfy { $0.verdict == .skipped }
     }
 
-    public func count(_ verdict: ScenarioResult.Verdict) -> Int {
+    package func count(_ verdict: ScenarioResult.Verdict) -> Int {
         self.results.filter { $0.verdict == verdict }.count
     }
 
     /// `N passed, N failed` (plus `, N errored` and `, N skipped` when not zero).
-    public var line: String {
+    package var line: String {
         var line = "\(self.count(.pass)) passed, \(self.count(.fail)) failed"
         if self.count(.error) > 0 { line += ", \(self.count(.error)) errored" }
         if self.count(.skipped) > 0 { line += ", \(self.count(.skipped)) skipped" }
@@ -94,7 +94,7 @@ public struct RunSummary: Sendable {
     }
 
     /// 0 all pass, 1 some fail (none wrong), 2 a file is wrong, 130 interrupted.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         if self.interrupted { return 130 }
         if self.count(.error) > 0 { return 2 }
         if self.endpointUnreachable { return 2 }

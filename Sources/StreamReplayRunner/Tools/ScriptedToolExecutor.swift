@@ -58,7 +58,7 @@ final class ScriptedToolExecutor: ToolExecutor {
             }
             let count = state.used[call.name, default: 0]
             state.used[call.name] = count + 1
-            switch tool.behaviour {
+            switch tool.behaviour.storage {
             case .result(let text):
                 return .success(text)
             case .results(let texts):

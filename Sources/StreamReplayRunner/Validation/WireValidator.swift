@@ -10,10 +10,10 @@ import StreamReplayScenario
 /// let findings = WireValidator.findings(in: Array(body), contentType: "text/event-stream")
 /// for finding in findings { print(finding) }   // warn tool-call-index-missing: event 3 …
 /// ```
-public enum WireValidator {
+package enum WireValidator {
     /// Every finding of one response body, in the order found (each rule reported once per kind
     /// of event, to keep reports short).
-    public static func findings(in body: [UInt8], contentType: String?) -> [WireFinding] {
+    package static func findings(in body: [UInt8], contentType: String?) -> [WireFinding] {
         var findings: [WireFinding] = []
         var seen: Set<String> = []
         func report(_ severity: WireFinding.Severity, _ rule: String, _ message: String) {

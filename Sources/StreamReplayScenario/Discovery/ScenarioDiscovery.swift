@@ -2,11 +2,11 @@ import Foundation
 
 /// Finds scenario files: the `.yaml` and `.yml` files named, or found under the folders named,
 /// sorted by path so that every report lists them in the same order.
-public enum ScenarioDiscovery {
+package enum ScenarioDiscovery {
     /// The scenario files of `paths` (files or folders), sorted by path, without duplicates.
     ///
     /// - Throws: ``ScenarioError`` with code `unreadable_file` when a path does not exist.
-    public static func files(in paths: [String]) throws(ScenarioError) -> [String] {
+    package static func files(in paths: [String]) throws(ScenarioError) -> [String] {
         var found: Set<String> = []
         let manager = FileManager.default
         for path in paths {

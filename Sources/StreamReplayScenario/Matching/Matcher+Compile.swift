@@ -322,15 +322,13 @@ struct MatcherCompiler<Source: MatcherSource> {
             self.report("'$exact' takes a map (the keys it must have), found \(self.describe(operand))", operand)
             return nil
         }
-        switch self.matcher(operand) {
-        case .none:
-            return nil
-        case .some(.map(let entries)), .some(.literal(.map(let entries))):
+        guard let compiled = self.matcher(operand) else { return nil }
+        if case .map(let entries) = compiled.storage { return .exact(entries) }
+        if case .literal(let inner) = compiled.storage, case .map(let entries) = inner.storage {
             return .exact(entries)
-        case .some(let other):
-            self.report("'$exact' takes a map (the keys it must have), found the operator \(other)", operand)
-            return nil
         }
+        self.report("'$exact' takes a map (the keys it must have), found the operator \(compiled)", operand)
+        return nil
     }
 
     /// "a string", or "the number 3" / "false" for a scalar whose value says more.

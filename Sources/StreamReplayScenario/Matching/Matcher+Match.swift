@@ -1,31 +1,33 @@
-/// Where and how an actual value diverges from a ``Matcher``: one failure of a report.
-public struct Mismatch: Sendable, Hashable, CustomStringConvertible {
-    /// A JSON-path-like location rooted at the caller's prefix: `expect.events[2].extra.request_id`.
-    public var path: String
-    /// The matcher at that place, as written: `"abc"`, `{"$regex": "^x"}`.
-    public var expected: String
-    /// The actual value there as compact JSON, or `<absent>` for a key that is not there.
-    public var actual: String
-    /// What is wrong, one sentence: `key 'x' is missing`, `expected a list of 3 items, found 2`.
-    public var message: String
+extension Scenario.Matcher {
+    /// Where and how an actual value diverges from a ``Matcher``: one failure of a report.
+    public struct Mismatch: Sendable, Hashable, CustomStringConvertible {
+        /// A JSON-path-like location rooted at the caller's prefix: `expect.events[2].extra.request_id`.
+        public var path: String
+        /// The matcher at that place, as written: `"abc"`, `{"$regex": "^x"}`.
+        public var expected: String
+        /// The actual value there as compact JSON, or `<absent>` for a key that is not there.
+        public var actual: String
+        /// What is wrong, one sentence: `key 'x' is missing`, `expected a list of 3 items, found 2`.
+        public var message: String
 
-    public init(path: String, expected: String, actual: String, message: String) {
-        self.path = path
-        self.expected = expected
-        self.actual = actual
-        self.message = message
+        public init(path: String, expected: String, actual: String, message: String) {
+            self.path = path
+            self.expected = expected
+            self.actual = actual
+            self.message = message
+        }
+
+        /// `path: message`, then the expected and actual values on their own lines.
+        public var description: String {
+            "\(self.path.isEmpty ? "(root)" : self.path): \(self.message)\n  expected: \(self.expected)\n  actual:   \(self.actual)"
+        }
+
+        /// Stands for a failure whose explanation was not asked for (``Matcher/matches(_:)``).
+        static let unexplained = Mismatch(path: "", expected: "", actual: "", message: "")
+
+        /// How an absent value is shown in ``actual``.
+        static let absentText = "<absent>"
     }
-
-    /// `path: message`, then the expected and actual values on their own lines.
-    public var description: String {
-        "\(self.path.isEmpty ? "(root)" : self.path): \(self.message)\n  expected: \(self.expected)\n  actual:   \(self.actual)"
-    }
-
-    /// Stands for a failure whose explanation was not asked for (``Matcher/matches(_:)``).
-    static let unexplained = Mismatch(path: "", expected: "", actual: "", message: "")
-
-    /// How an absent value is shown in ``actual``.
-    static let absentText = "<absent>"
 }
 
 extension Matcher {
@@ -51,7 +53,7 @@ extension Matcher {
     /// ``Mismatch/unexplained`` on failure.
     private func check(_ actual: ScenarioValue?, at path: MatchPath, explain: Bool) -> Mismatch? {
         guard let actual else {
-            switch self {
+            switch self.storage {
             case .absent: return nil
             case .not(let inner):
                 return inner.check(nil, at: path, explain: false) == nil
@@ -60,7 +62,7 @@ extension Matcher {
                 return self.fail(nil, path, explain, path.lastKey.map { "key '\($0)' is missing" } ?? "no value")
             }
         }
-        switch self {
+        switch self.storage {
         case .scalar(let expected, let asWritten):
             if Self.equal(expected, actual) { return nil }
             if let asWritten, case .string(let string) = actual, Self.sameScalars(string, asWritten) { return nil }
@@ -140,7 +142,7 @@ extension Matcher {
     }
 
     private var isFirst: Bool {
-        if case .first = self { return true }
+        if case .first = self.storage { return true }
         return false
     }
 

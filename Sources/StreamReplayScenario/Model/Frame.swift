@@ -1,76 +1,110 @@
-/// One frame of a streamed answer: usually one SSE event.
-public enum Frame: Sendable, Hashable {
-    /// A chunk built from `role`, `text`, `tool_call(s)`, `finish`, `usage` and `split`.
-    case chunk(ChunkFrame)
-    /// `chunk: {...}`: this exact JSON object as the event's data.
-    case json(ScenarioValue)
-    /// `raw: STRING`: these exact bytes, nothing added.
-    case raw([UInt8])
-    /// `comment: TEXT`: an SSE comment line.
-    case comment(String)
-    /// `error: {...}`: `data: {"error": {...}}`.
-    case error(ScenarioValue)
-    /// `delay_ms: N`: wait N (virtual) milliseconds.
-    case delay(milliseconds: Int)
-    /// `disconnect: true`: close the connection without ending the body.
-    case disconnect
-}
+extension Scenario {
+    /// One frame of a streamed answer: usually one SSE event.
+    ///
+    /// A struct rather than an enum so that a new kind of frame breaks no one: build frames with
+    /// the static members (`.chunk(…)`, `.raw(…)`, `.disconnect`, …).
+    public struct Frame: Sendable, Hashable {
+        /// The frame's kind and contents; switched over inside the package.
+        package enum Storage: Sendable, Hashable {
+            case chunk(ChunkFrame)
+            case json(ScenarioValue)
+            case raw([UInt8])
+            case comment(String)
+            case error(ScenarioValue)
+            case delay(milliseconds: Int)
+            case disconnect
+        }
 
-/// The chunk-building keys of a frame.
-public struct ChunkFrame: Sendable, Hashable {
-    public var role: String?
-    public var text: String?
-    /// From `tool_call` (one item) or `tool_calls`.
-    public var toolCalls: [ToolCallFrame]
-    public var finish: String?
-    /// `usage` as written; alone in its frame it makes a usage-only chunk with `"choices": []`.
-    public var usage: ScenarioValue?
-    /// Cut `text` or the one call's `arguments` into pieces of this many Unicode scalars.
-    public var split: Int?
+        package var storage: Storage
 
-    public init(
-        role: String? = nil,
-        text: String? = nil,
-        toolCalls: [ToolCallFrame] = [],
-        finish: String? = nil,
-        usage: ScenarioValue? = nil,
-        split: Int? = nil
-    ) {
-        self.role = role
-        self.text = text
-        self.toolCalls = toolCalls
-        self.finish = finish
-        self.usage = usage
-        self.split = split
+        package init(_ storage: Storage) {
+            self.storage = storage
+        }
+
+        /// A chunk built from `role`, `text`, `tool_call(s)`, `finish`, `usage` and `split`.
+        public static func chunk(_ frame: ChunkFrame) -> Frame { Frame(.chunk(frame)) }
+        /// `chunk: {...}`: this exact JSON object as the event's data.
+        public static func json(_ value: ScenarioValue) -> Frame { Frame(.json(value)) }
+        /// `raw: STRING`: these exact bytes, nothing added.
+        public static func raw(_ bytes: [UInt8]) -> Frame { Frame(.raw(bytes)) }
+        /// `comment: TEXT`: an SSE comment line.
+        public static func comment(_ text: String) -> Frame { Frame(.comment(text)) }
+        /// `error: {...}`: `data: {"error": {...}}`.
+        public static func error(_ value: ScenarioValue) -> Frame { Frame(.error(value)) }
+        /// `delay_ms: N`: wait N (virtual) milliseconds.
+        public static func delay(milliseconds: Int) -> Frame { Frame(.delay(milliseconds: milliseconds)) }
+        /// `disconnect: true`: close the connection without ending the body.
+        public static let disconnect = Frame(.disconnect)
+
+        /// The chunk-building keys, for a frame built with ``chunk(_:)``.
+        public var chunk: ChunkFrame? {
+            if case .chunk(let frame) = self.storage { return frame }
+            return nil
+        }
+
+        /// The bytes of a ``raw(_:)`` frame.
+        public var rawBytes: [UInt8]? {
+            if case .raw(let bytes) = self.storage { return bytes }
+            return nil
+        }
     }
 
-    /// Whether only `usage` is set: a usage-only chunk.
-    public var isUsageOnly: Bool {
-        self.usage != nil && self.role == nil && self.text == nil && self.toolCalls.isEmpty && self.finish == nil
+    /// The chunk-building keys of a frame.
+    public struct ChunkFrame: Sendable, Hashable {
+        public var role: String?
+        public var text: String?
+        /// From `tool_call` (one item) or `tool_calls`.
+        public var toolCalls: [ToolCallFrame]
+        public var finish: String?
+        /// `usage` as written; alone in its frame it makes a usage-only chunk with `"choices": []`.
+        public var usage: ScenarioValue?
+        /// Cut `text` or the one call's `arguments` into pieces of this many Unicode scalars.
+        public var split: Int?
+
+        public init(
+            role: String? = nil,
+            text: String? = nil,
+            toolCalls: [ToolCallFrame] = [],
+            finish: String? = nil,
+            usage: ScenarioValue? = nil,
+            split: Int? = nil
+        ) {
+            self.role = role
+            self.text = text
+            self.toolCalls = toolCalls
+            self.finish = finish
+            self.usage = usage
+            self.split = split
+        }
+
+        /// Whether only `usage` is set: a usage-only chunk.
+        public var isUsageOnly: Bool {
+            self.usage != nil && self.role == nil && self.text == nil && self.toolCalls.isEmpty && self.finish == nil
+        }
     }
-}
 
-/// One `tool_call` item. A key left out (`nil`) is left out of the JSON; a key written as `null`
-/// is `.null` and sent as `null`.
-public struct ToolCallFrame: Sendable, Hashable {
-    public var index: ScenarioValue?
-    public var id: ScenarioValue?
-    public var type: ScenarioValue?
-    public var name: ScenarioValue?
-    /// A string, or an object for servers that send arguments as JSON objects.
-    public var arguments: ScenarioValue?
+    /// One `tool_call` item. A key left out (`nil`) is left out of the JSON; a key written as `null`
+    /// is `.null` and sent as `null`.
+    public struct ToolCallFrame: Sendable, Hashable {
+        public var index: ScenarioValue?
+        public var id: ScenarioValue?
+        public var type: ScenarioValue?
+        public var name: ScenarioValue?
+        /// A string, or an object for servers that send arguments as JSON objects.
+        public var arguments: ScenarioValue?
 
-    public init(
-        index: ScenarioValue? = nil,
-        id: ScenarioValue? = nil,
-        type: ScenarioValue? = nil,
-        name: ScenarioValue? = nil,
-        arguments: ScenarioValue? = nil
-    ) {
-        self.index = index
-        self.id = id
-        self.type = type
-        self.name = name
-        self.arguments = arguments
+        public init(
+            index: ScenarioValue? = nil,
+            id: ScenarioValue? = nil,
+            type: ScenarioValue? = nil,
+            name: ScenarioValue? = nil,
+            arguments: ScenarioValue? = nil
+        ) {
+            self.index = index
+            self.id = id
+            self.type = type
+            self.name = name
+            self.arguments = arguments
+        }
     }
 }

@@ -9,8 +9,8 @@
 /// ```swift
 /// try ScenarioSchema.json.write(toFile: "scenario.schema.json", atomically: true, encoding: .utf8)
 /// ```
-public enum ScenarioSchema {
+package enum ScenarioSchema {
     /// The schema as JSON text; `stream-replay schema` prints it and the repository commits it as
     /// `docs/scenario.schema.json`.
-    public static var json: String { Self.text + "\n" }
+    package static var json: String { Self.text + "\n" }
 }

@@ -11,7 +11,7 @@ extension ScenarioValue {
     }
 
     /// Appends compact JSON to `output`.
-    public func writeJSON(into output: inout String) {
+    package func writeJSON(into output: inout String) {
         switch self {
         case .null:
             output += "null"
@@ -49,7 +49,7 @@ extension ScenarioValue {
     }
 
     /// Writes `string` as a JSON string literal.
-    public static func writeJSONString(_ string: String, into output: inout String) {
+    package static func writeJSONString(_ string: String, into output: inout String) {
         output += "\""
         for scalar in string.unicodeScalars {
             switch scalar {
@@ -78,7 +78,7 @@ extension ScenarioValue {
     /// values that are matched or inspected, not re-sent byte for byte.
     ///
     /// - Throws: the decoder's error when `data` is not JSON.
-    public static func parseJSON(_ bytes: [UInt8]) throws -> ScenarioValue {
+    package static func parseJSON(_ bytes: [UInt8]) throws -> ScenarioValue {
         try JSONDecoder().decode(ScenarioValue.self, from: Data(bytes))
     }
 }

@@ -42,7 +42,7 @@ public indirect enum ScenarioValue: Sendable, Hashable {
     }
 
     /// A short name of this value's kind, for messages: "a string", "a map", ….
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"

@@ -5,26 +5,26 @@ import Foundation
 /// Strings are written as JSON-style double-quoted YAML strings and values in JSON flow style
 /// (JSON is YAML), so every byte round-trips through the loader exactly; bytes that are not
 /// UTF-8 go into `raw_base64` frames.
-public struct ScenarioWriter: Sendable {
+package struct ScenarioWriter: Sendable {
     /// One answer of the `llm` section.
-    public struct Answer: Sendable {
+    package struct Answer: Sendable {
         /// The `request` matcher, as a JSON-shaped value (written as is).
-        public var request: ScenarioValue?
+        package var request: ScenarioValue?
         /// The frames, in order.
-        public var frames: [WrittenFrame]
+        package var frames: [WrittenFrame]
         /// `done: false` (the frames already hold the stream's end).
-        public var sendsDone: Bool
+        package var sendsDone: Bool
         /// A plain HTTP answer instead of a stream: status, headers and body.
-        public var plain: (status: Int, headers: [(String, String)], body: String)?
+        package var plain: (status: Int, headers: [(String, String)], body: String)?
 
-        public init(request: ScenarioValue? = nil, frames: [WrittenFrame], sendsDone: Bool = false) {
+        package init(request: ScenarioValue? = nil, frames: [WrittenFrame], sendsDone: Bool = false) {
             self.request = request
             self.frames = frames
             self.sendsDone = sendsDone
             self.plain = nil
         }
 
-        public init(request: ScenarioValue? = nil, status: Int, headers: [(String, String)], body: String) {
+        package init(request: ScenarioValue? = nil, status: Int, headers: [(String, String)], body: String) {
             self.request = request
             self.frames = []
             self.sendsDone = false
@@ -33,24 +33,24 @@ public struct ScenarioWriter: Sendable {
     }
 
     /// A frame to write.
-    public enum WrittenFrame: Sendable, Hashable {
+    package enum WrittenFrame: Sendable, Hashable {
         case raw([UInt8])
         case chunk(ScenarioValue)
         case delay(milliseconds: Int)
     }
 
-    public var name: String
-    public var description: String?
-    public var tags: [String]
-    public var model: String?
-    public var turns: [(user: String, requestID: String?)]
-    public var answers: [Answer]
+    package var name: String
+    package var description: String?
+    package var tags: [String]
+    package var model: String?
+    package var turns: [(user: String, requestID: String?)]
+    package var answers: [Answer]
     /// The `expect` section as a JSON-shaped object (for `--snapshot`).
-    public var expect: ScenarioValue?
+    package var expect: ScenarioValue?
     /// Comment lines written at the top (such as where the traffic came from).
-    public var comments: [String]
+    package var comments: [String]
 
-    public init(
+    package init(
         name: String,
         description: String? = nil,
         tags: [String] = [],
@@ -71,7 +71,7 @@ public struct ScenarioWriter: Sendable {
     }
 
     /// The scenario file's text.
-    public var yaml: String {
+    package var yaml: String {
         var lines: [String] = self.comments.map { "# " + $0 }
         lines.append("name: " + Self.string(self.name))
         if let description { lines.append("description: " + Self.string(description)) }
