@@ -37,7 +37,9 @@ public final class ChatEngine: Sendable {
     ///   - configuration: Provider, model and the contract's settings.
     ///   - store: Where turns are persisted.
     ///   - tools: Runs the tools the model calls.
-    ///   - httpClient: The HTTP client; by default a shared one with connection retries off.
+    ///   - httpClient: The HTTP client; by default one shared by every engine with the same
+    ///     ``ChatEngineConfiguration/connectTimeout``, with connection retries off. A client
+    ///     passed here keeps its own timeouts (`connectTimeout` is then not used).
     ///   - dependencies: Clock, wall time, id source and observer; the system's by default.
     ///   - logger: Where the engine logs (never the API key).
     /// - Throws: ``ChatEngineError`` `invalid_configuration` when a setting is out of range.
@@ -57,7 +59,7 @@ public final class ChatEngine: Sendable {
         self.logger = logger
         self.client = ChatCompletionsClient(
             configuration: configuration,
-            httpClient: httpClient ?? EngineHTTPClient.shared,
+            httpClient: httpClient ?? EngineHTTPClient.shared(connectTimeout: configuration.connectTimeout),
             dependencies: dependencies,
             logger: logger
         )
@@ -143,19 +145,36 @@ public final class ChatEngine: Sendable {
     }
 }
 
-/// The engine's default HTTP client: shared, never shut down, with connection retries off (an
-/// unreachable endpoint fails at once instead of retrying until a deadline).
+/// The engine's default HTTP clients: one per connect timeout, shared, never shut down, with
+/// connection retries off (an unreachable endpoint fails at once instead of retrying until a
+/// deadline). AsyncHTTPClient sets the connect timeout per client, not per request, hence one
+/// client per distinct value (in practice one or two per process).
 enum EngineHTTPClient {
-    static let shared: HTTPClient = {
+    private static let clients = Mutex<[Duration: HTTPClient]>([:])
+
+    /// The shared client whose connection attempts give up after `connectTimeout`.
+    static func shared(connectTimeout: Duration) -> HTTPClient {
+        Self.clients.withLock { clients in
+            if let client = clients[connectTimeout] { return client }
+            let client = Self.make(connectTimeout: connectTimeout)
+            clients[connectTimeout] = client
+            return client
+        }
+    }
+
+    private static func make(connectTimeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         // Each streamed answer holds its connection for the whole turn: the default of 8 per host
         // would queue the ninth concurrent conversation until the connect timeout.
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
-        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        let milliseconds =
+            connectTimeout.components.seconds * 1000
+            + connectTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.timeout = .init(connect: .milliseconds(max(1, milliseconds)), read: nil)
         configuration.decompression = .disabled
         // A 3xx is the provider's answer (http_error), not something to follow.
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+    }
 }

@@ -49,3 +49,68 @@ package struct ClosedPortError: Error {
     /// The system's error number.
     package var errno: Int32
 }
+
+/// A 127.0.0.1 port that listens but never completes another connection while this value lives:
+/// its accept queue (backlog 0) is already full with one connection of its own, so the kernel
+/// drops every further SYN and a client's connect attempt waits until its own timeout.
+package final class UnansweredPort: @unchecked Sendable {
+    /// The port number.
+    package let port: Int
+    private let listener: Int32
+    private let filler: Int32
+
+    /// Listens on a free port of 127.0.0.1 with a backlog of 0 and fills the queue.
+    package init() throws {
+        let listener = try Self.tcpSocket()
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(listener, address, length) == 0 && listen(listener, 0) == 0
+                    && getsockname(listener, address, &length) == 0
+            }
+        }
+        guard listening else {
+            let error = ClosedPortError(errno: errno)
+            close(listener)
+            throw error
+        }
+        let filler: Int32
+        do {
+            filler = try Self.tcpSocket()
+        } catch {
+            close(listener)
+            throw error
+        }
+        let connected = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) == 0 }
+        }
+        guard connected else {
+            let error = ClosedPortError(errno: errno)
+            close(filler)
+            close(listener)
+            throw error
+        }
+        self.listener = listener
+        self.filler = filler
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(self.filler)
+        close(self.listener)
+    }
+
+    private static func tcpSocket() throws -> Int32 {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw ClosedPortError(errno: errno) }
+        return descriptor
+    }
+}

@@ -147,6 +147,32 @@ import Testing
         #expect(try store.allEvents().map(\.type) == ["user_message"])
     }
 
+    @Test func aConnectionNotMadeWithinTheConnectTimeoutFailsWithConnectFailed() async throws {
+        // The port's accept queue is full: the SYN is dropped and only the connect timeout ends
+        // the attempt (without it the turn would wait for the system's own, minutes).
+        let unanswered = try UnansweredPort()
+        defer { withExtendedLifetime(unanswered) {} }
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        var configuration = ChatEngineConfiguration(baseURL: "http://127.0.0.1:\(unanswered.port)/v1", model: "m")
+        configuration.connectTimeout = .milliseconds(150)
+        let engine = try ChatEngine(configuration: configuration, store: store, tools: EngineHarness.Tools())
+        let messages = try await EngineHarness.collect(engine)
+        #expect(messages.map(\.errorCode) == ["connect_failed"])
+        #expect(messages.last?.content.contains("no connection was made within the connect timeout") == true)
+        #expect(try store.allEvents().map(\.type) == ["user_message"])
+    }
+
+    @Test func aConnectTimeoutThatIsNotPositiveIsAnInvalidConfiguration() throws {
+        var configuration = ChatEngineConfiguration(baseURL: "http://127.0.0.1:1/v1", model: "m")
+        configuration.connectTimeout = .zero
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        #expect(throws: ChatEngineError.self) {
+            try ChatEngine(configuration: configuration, store: store, tools: EngineHarness.Tools())
+        }
+    }
+
     @Test(arguments: [
         ("  - stream: [ { text: 'part' }, { disconnect: true } ]\n", "a cut connection"),
         ("  - done: false\n    stream: [ { text: 'part' } ]\n", "a clean end without finish"),

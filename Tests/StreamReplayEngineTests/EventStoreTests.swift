@@ -151,6 +151,21 @@ struct EventStoreTests {
         #expect(try store.events(conversationID: "b") == [b1, b2])
     }
 
+    @Test func anEmbedderReadsItsHistoryWithTheMetadataAsJSONText() throws {
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        _ = try store.append(Self.user("r1", in: "a"))
+        _ = try store.append(Self.delta(of: "r1", "x", in: "a"))
+        let events = try store.events(conversationID: "a")
+        #expect(events.map(\.type) == ["user_message", "meta"])
+        #expect(events.first?.extraJSON == #"{"request_id":"r1"}"#)
+        #expect(
+            events.last?.extraJSON.hasPrefix(#"{"kind":"assistant_delta","user_request_id":"r1","hop_number":0,"#)
+                == true
+        )
+        #expect(try store.events(conversationID: "unknown").isEmpty)
+    }
+
     @Test func seqIsNotReusedAfterCompactionDeletesTheNewestRows() throws {
         let store = try EventStore.temporary()
         defer { try? store.close() }

@@ -22,7 +22,10 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
     public var historyLimit = 50
     /// End the turn with `idle_timeout` when no byte arrives for this long (injected clock).
     public var idleTimeout: Duration = .seconds(60)
-    /// How long establishing a connection may take (real time).
+    /// How long establishing a connection (TCP and TLS) may take, in real time; a connection
+    /// not made by then fails the attempt with `connect_failed`. Used by the engine's default
+    /// HTTP client; a client passed to ``ChatEngine/init(configuration:store:tools:httpClient:dependencies:logger:)``
+    /// keeps its own.
     public var connectTimeout: Duration = .seconds(10)
     /// Retries before the first byte of a hop (connect failures, 429, 5xx).
     public var llmRetries = 0
@@ -52,6 +55,7 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
         if self.persistMinChars < 0 { throw invalid("min_chars must be at least 0, found \(self.persistMinChars)") }
         if self.llmRetries < 0 { throw invalid("llm_retries must be at least 0, found \(self.llmRetries)") }
         if self.idleTimeout <= .zero { throw invalid("idle_timeout_ms must be positive") }
+        if self.connectTimeout <= .zero { throw invalid("connect timeout must be positive") }
         if self.persistInterval < .zero { throw invalid("interval_ms must be at least 0") }
         if self.model.isEmpty { throw invalid("model must not be empty") }
         guard self.baseURL.hasPrefix("http://") || self.baseURL.hasPrefix("https://") else {

@@ -9,7 +9,7 @@ public struct ChatEngineDependencies: Sendable {
     /// Milliseconds since 1970 for `created_at` and the `epoch_ms` of delta ids.
     public var wallClock: @Sendable () -> Int64
     /// Event ids and the random suffix of delta ids.
-    public var ids: any IDSource
+    public var ids: any ChatEngineIDSource
     /// Learns when the engine consumed the bytes of a response (for virtual time).
     public var observer: (any ChatEngineObserver)?
 
@@ -22,7 +22,7 @@ public struct ChatEngineDependencies: Sendable {
     public init<C: Clock<Duration>>(
         clock: C,
         wallClock: (@Sendable () -> Int64)? = nil,
-        ids: any IDSource = RandomIDSource(),
+        ids: any ChatEngineIDSource = RandomIDSource(),
         observer: (any ChatEngineObserver)? = nil
     ) {
         self.clock = EngineClock(clock)
@@ -64,7 +64,7 @@ struct EngineInstant: InstantProtocol, Sendable {
 }
 
 /// Where event ids and the random part of delta ids come from.
-public protocol IDSource: Sendable {
+public protocol ChatEngineIDSource: Sendable {
     /// A new UUID string for an event's `id`.
     func uuid() -> String
     /// Eight lowercase hex digits for the suffix of a delta's request id.
@@ -72,7 +72,7 @@ public protocol IDSource: Sendable {
 }
 
 /// Random ids from the system generator.
-public struct RandomIDSource: IDSource {
+public struct RandomIDSource: ChatEngineIDSource {
     public init() {}
 
     public func uuid() -> String { UUID().uuidString.lowercased() }

@@ -345,6 +345,7 @@ package enum ConnectionErrorText {
             return "no address of '\(error.host)' accepted a connection"
         }
         if let error = error as? HTTPClientError {
+            if error == .connectTimeout { return "no connection was made within the connect timeout" }
             return error.description
         }
         return String(describing: error)

@@ -308,7 +308,7 @@ public final class EventStore: Sendable {
     /// - Parameter conversationID: The conversation.
     /// - Returns: The events; empty for an unknown conversation.
     /// - Throws: ``EventStoreError``.
-    package func events(conversationID: String) throws -> [StoredEvent] {
+    public func events(conversationID: String) throws -> [Event] {
         try read("read conversation '\(conversationID)'") { db in
             try Row.fetchAll(
                 db,

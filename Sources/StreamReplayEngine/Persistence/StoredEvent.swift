@@ -1,92 +1,101 @@
 import GRDB
 
-/// A row of `chat_events`, as the ``EventStore`` wrote it.
-///
-/// Every column is present: ``role``, ``toolCallID``, ``model`` and ``requestID`` are `nil` where
-/// the row holds SQL `NULL`, and ``toolCalls`` is always `nil` in this version.
-package struct StoredEvent: Sendable, Hashable {
-    /// The event id, a UUID string.
-    package var id: String
-    /// The conversation the event belongs to.
-    package var conversationID: String
-    /// The position in the conversation: from 1, increasing in write order, never reused.
-    package var seq: Int64
-    /// `user_message`, `meta`, `tool_result` or `assistant_message`.
-    package var type: String
-    /// `user`, `tool`, `assistant`, or `nil` (a `meta` event).
-    package var role: String?
-    /// The text, verbatim.
-    package var content: String
-    /// Always `nil` in this version.
-    package var toolCalls: String?
-    /// The tool call a `tool_result` answers; `nil` elsewhere.
-    package var toolCallID: String?
-    /// The model of an `assistant_message`; `nil` elsewhere.
-    package var model: String?
-    /// ISO-8601 with milliseconds, UTC, e.g. `2026-01-01T00:00:00.250Z`.
-    package var createdAt: String
-    /// The event's metadata; always a JSON object, keys in the order they were written.
-    package var extra: JSONValue
-    /// `extra.request_id` when it is a string, else `nil`.
-    package var requestID: String?
-
-    /// Creates an event value, such as an expected row in a test.
+extension EventStore {
+    /// A row of `chat_events`, as the ``EventStore`` wrote it.
     ///
-    /// - Parameters:
-    ///   - id: The event id.
-    ///   - conversationID: The conversation.
-    ///   - seq: The position in the conversation.
-    ///   - type: The event type.
-    ///   - role: The role, if any.
-    ///   - content: The text.
-    ///   - toolCalls: Always `nil` in this version.
-    ///   - toolCallID: The tool call a `tool_result` answers.
-    ///   - model: The model of an `assistant_message`.
-    ///   - createdAt: The timestamp text.
-    ///   - extra: A JSON object; ``requestID`` is its `request_id` when that is a string.
-    package init(
-        id: String,
-        conversationID: String,
-        seq: Int64,
-        type: String,
-        role: String?,
-        content: String,
-        toolCalls: String? = nil,
-        toolCallID: String? = nil,
-        model: String? = nil,
-        createdAt: String,
-        extra: JSONValue
-    ) {
-        self.id = id
-        self.conversationID = conversationID
-        self.seq = seq
-        self.type = type
-        self.role = role
-        self.content = content
-        self.toolCalls = toolCalls
-        self.toolCallID = toolCallID
-        self.model = model
-        self.createdAt = createdAt
-        self.extra = extra
-        self.requestID = extra["request_id"]?.stringValue
-    }
+    /// Every column is present: ``role``, ``toolCallID``, ``model`` and ``requestID`` are `nil` where
+    /// the row holds SQL `NULL`, and ``toolCalls`` is always `nil` in this version.
+    public struct Event: Sendable, Hashable {
+        /// The event id, a UUID string.
+        public package(set) var id: String
+        /// The conversation the event belongs to.
+        public package(set) var conversationID: String
+        /// The position in the conversation: from 1, increasing in write order, never reused.
+        public package(set) var seq: Int64
+        /// `user_message`, `meta`, `tool_result` or `assistant_message`.
+        public package(set) var type: String
+        /// `user`, `tool`, `assistant`, or `nil` (a `meta` event).
+        public package(set) var role: String?
+        /// The text, verbatim.
+        public package(set) var content: String
+        /// Always `nil` in this version.
+        public package(set) var toolCalls: String?
+        /// The tool call a `tool_result` answers; `nil` elsewhere.
+        public package(set) var toolCallID: String?
+        /// The model of an `assistant_message`; `nil` elsewhere.
+        public package(set) var model: String?
+        /// ISO-8601 with milliseconds, UTC, e.g. `2026-01-01T00:00:00.250Z`.
+        public package(set) var createdAt: String
+        /// The event's metadata; always a JSON object, keys in the order they were written.
+        package var extra: JSONValue
 
-    /// The stored form of an event just written with `seq`.
-    init(_ event: NewEvent, seq: Int64) {
-        self.init(
-            id: event.id,
-            conversationID: event.conversationID,
-            seq: seq,
-            type: event.type,
-            role: event.role,
-            content: event.content,
-            toolCallID: event.toolCallID,
-            model: event.model,
-            createdAt: event.createdAt,
-            extra: event.extra
-        )
+        /// The event's metadata as compact JSON text (an object; keys in the order they were
+        /// written), for an embedder to decode with the JSON library of its choice.
+        public var extraJSON: String { self.extra.compactJSON }
+        /// `extra.request_id` when it is a string, else `nil`.
+        public package(set) var requestID: String?
+
+        /// Creates an event value, such as an expected row in a test.
+        ///
+        /// - Parameters:
+        ///   - id: The event id.
+        ///   - conversationID: The conversation.
+        ///   - seq: The position in the conversation.
+        ///   - type: The event type.
+        ///   - role: The role, if any.
+        ///   - content: The text.
+        ///   - toolCalls: Always `nil` in this version.
+        ///   - toolCallID: The tool call a `tool_result` answers.
+        ///   - model: The model of an `assistant_message`.
+        ///   - createdAt: The timestamp text.
+        ///   - extra: A JSON object; ``requestID`` is its `request_id` when that is a string.
+        package init(
+            id: String,
+            conversationID: String,
+            seq: Int64,
+            type: String,
+            role: String?,
+            content: String,
+            toolCalls: String? = nil,
+            toolCallID: String? = nil,
+            model: String? = nil,
+            createdAt: String,
+            extra: JSONValue
+        ) {
+            self.id = id
+            self.conversationID = conversationID
+            self.seq = seq
+            self.type = type
+            self.role = role
+            self.content = content
+            self.toolCalls = toolCalls
+            self.toolCallID = toolCallID
+            self.model = model
+            self.createdAt = createdAt
+            self.extra = extra
+            self.requestID = extra["request_id"]?.stringValue
+        }
+
+        /// The stored form of an event just written with `seq`.
+        init(_ event: NewEvent, seq: Int64) {
+            self.init(
+                id: event.id,
+                conversationID: event.conversationID,
+                seq: seq,
+                type: event.type,
+                role: event.role,
+                content: event.content,
+                toolCallID: event.toolCallID,
+                model: event.model,
+                createdAt: event.createdAt,
+                extra: event.extra
+            )
+        }
     }
 }
+
+/// The short name inside the package.
+package typealias StoredEvent = EventStore.Event
 
 // MARK: - Reading rows
 

@@ -2,7 +2,7 @@ import StreamReplayEngine
 import Synchronization
 
 /// Event ids and delta-id suffixes from a seeded generator (SplitMix64), so runs repeat exactly.
-final class SeededIDSource: IDSource {
+final class SeededIDSource: ChatEngineIDSource {
     private let state: Mutex<UInt64>
 
     init(seed: UInt64 = 0) {
