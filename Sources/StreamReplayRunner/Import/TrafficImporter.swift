@@ -35,7 +35,10 @@ package enum TrafficImporter {
     /// The scenario of `bytes` (read from `file`).
     ///
     /// - Parameters:
+    ///   - bytes: The capture: a raw SSE dump, a HAR export or JSON lines of chunks.
+    ///   - file: The capture's path, for the scenario's name and for messages.
     ///   - user: The user's message when the capture does not hold the request.
+    /// - Returns: The scenario, secrets redacted, ready to write.
     /// - Throws: ``ImportError`` when the file holds no chat-completions exchange.
     package static func scenario(from bytes: [UInt8], file: String, user: String?) throws(ImportError) -> ScenarioWriter
     {

@@ -9,15 +9,18 @@ extension ScenarioError {
     ///     ^
     /// ```
     public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+        /// The file as given to the loader.
         public var file: String
         /// 1-based line.
         public var line: Int
         /// 1-based column, in Unicode scalars.
         public var column: Int
+        /// What is wrong, and how to fix it when that is known (`did you mean 'model'?`).
         public var message: String
         /// The text of the line, for the caret display.
         public var sourceLine: String?
 
+        /// A problem at `line` and `column` of `file`; `sourceLine` is the text of that line, if known.
         public init(file: String, line: Int, column: Int, message: String, sourceLine: String? = nil) {
             self.file = file
             self.line = line
@@ -31,6 +34,7 @@ extension ScenarioError {
             "\(self.file):\(self.line):\(self.column): error: \(self.message)"
         }
 
+        /// The headline, then the source line and a caret under the column.
         public var description: String {
             guard let sourceLine = self.sourceLine else { return self.headline }
             let prefix = sourceLine.unicodeScalars.prefix(max(0, self.column - 1))

@@ -19,14 +19,17 @@ public struct ScenarioLoader: Sendable {
         /// `llm` is required (offline runs).
         public var requireLLM: Bool
 
+        /// What a file must contain; by default both `turns` and `llm`.
         public init(requireTurns: Bool = true, requireLLM: Bool = true) {
             self.requireTurns = requireTurns
             self.requireLLM = requireLLM
         }
     }
 
+    /// What a file must contain.
     public var options: Options
 
+    /// A loader with these requirements.
     public init(options: Options = Options()) {
         self.options = options
     }

@@ -10,6 +10,7 @@ extension Scenario.Matcher {
         /// What is wrong, one sentence: `key 'x' is missing`, `expected a list of 3 items, found 2`.
         public var message: String
 
+        /// A mismatch at `path`; `expected` and `actual` are shown under the `message`.
         public init(path: String, expected: String, actual: String, message: String) {
             self.path = path
             self.expected = expected

@@ -101,9 +101,12 @@ extension Scenario {
 
         /// One key of a map matcher and what its value must match.
         public struct Entry: Sendable, Hashable {
+            /// The key, as written (a key starting with `$` only inside `$literal`).
             public var key: String
+            /// What the key's value must match.
             public var matcher: Matcher
 
+            /// `key` must be present and its value match `matcher`.
             public init(_ key: String, _ matcher: Matcher) {
                 self.key = key
                 self.matcher = matcher

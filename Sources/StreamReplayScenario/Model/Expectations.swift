@@ -18,6 +18,7 @@ extension Scenario {
         /// Live mode only: the text messages of all turns, joined.
         public var text: Matcher?
 
+        /// Expectations in code; a `nil` matcher checks nothing.
         public init(
             messages: Matcher? = nil,
             events: Matcher? = nil,
@@ -45,11 +46,14 @@ extension Scenario {
 
     /// A turn's own `expect`: applies to each copy of a `concurrently` turn.
     public struct TurnExpectations: Sendable, Hashable {
+        /// Every message this turn yielded, in order.
         public var messages: Matcher?
         /// The turn's text messages joined, one string.
         public var text: Matcher?
+        /// How this turn failed: its `error` message (`code`, `content`, …).
         public var error: Matcher?
 
+        /// A turn's expectations in code; a `nil` matcher checks nothing.
         public init(messages: Matcher? = nil, text: Matcher? = nil, error: Matcher? = nil) {
             self.messages = messages
             self.text = text

@@ -51,16 +51,20 @@ extension Scenario {
 
     /// The chunk-building keys of a frame.
     public struct ChunkFrame: Sendable, Hashable {
+        /// `role`: the delta's `role` (usually `assistant`, in the first chunk).
         public var role: String?
+        /// `text`: the delta's `content`.
         public var text: String?
         /// From `tool_call` (one item) or `tool_calls`.
         public var toolCalls: [ToolCallFrame]
+        /// `finish`: the choice's `finish_reason` (`stop`, `tool_calls`, `length`, …).
         public var finish: String?
         /// `usage` as written; alone in its frame it makes a usage-only chunk with `"choices": []`.
         public var usage: ScenarioValue?
         /// Cut `text` or the one call's `arguments` into pieces of this many Unicode scalars.
         public var split: Int?
 
+        /// A chunk in code; each key left `nil` is left out of the chunk.
         public init(
             role: String? = nil,
             text: String? = nil,
@@ -86,13 +90,18 @@ extension Scenario {
     /// One `tool_call` item. A key left out (`nil`) is left out of the JSON; a key written as `null`
     /// is `.null` and sent as `null`.
     public struct ToolCallFrame: Sendable, Hashable {
+        /// `index`: the call's position among parallel calls.
         public var index: ScenarioValue?
+        /// `id`: the call's id (`call_…`); often only in its first fragment.
         public var id: ScenarioValue?
+        /// `type`: `function` as providers send it.
         public var type: ScenarioValue?
+        /// `name`: the function's name.
         public var name: ScenarioValue?
         /// A string, or an object for servers that send arguments as JSON objects.
         public var arguments: ScenarioValue?
 
+        /// A tool-call item in code; each key left `nil` is left out.
         public init(
             index: ScenarioValue? = nil,
             id: ScenarioValue? = nil,

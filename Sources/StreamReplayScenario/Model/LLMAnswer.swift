@@ -41,10 +41,12 @@ extension Scenario {
 
         /// The `request` matcher, checked against the body the engine sent.
         public var request: Matcher?
+        /// What the fake sends back.
         public var body: Body
         /// Where the entry starts in its file (1-based), for messages.
         public var line: Int
 
+        /// An answer in code; `line` is where it starts in its file, for messages (0 when built in code).
         public init(request: Matcher? = nil, body: Body, line: Int = 0) {
             self.request = request
             self.body = body
@@ -54,6 +56,7 @@ extension Scenario {
 
     /// A streamed (SSE) answer.
     public struct StreamAnswer: Sendable, Hashable {
+        /// The frames, played in order.
         public var frames: [Frame]
         /// `false`: no `data: [DONE]` at the end.
         public var sendsDone: Bool
@@ -61,6 +64,7 @@ extension Scenario {
         public var profile: Profile
         /// The `model` of the chunk envelopes; `nil` means the scenario's `engine.model`.
         public var model: String?
+        /// Line endings and write sizes on the wire.
         public var framing: Framing
         /// Extra response headers (an extension: `headers` next to `stream`).
         public var headers: [Header]
@@ -91,6 +95,7 @@ extension Scenario {
             public var description: String { self.rawValue }
         }
 
+        /// A streamed answer in code; the defaults are the format's.
         public init(
             frames: [Frame],
             sendsDone: Bool = true,
@@ -115,6 +120,7 @@ extension Scenario {
         /// When set, the body goes to the socket in flushed writes of exactly this many bytes.
         public var writeSize: Int?
 
+        /// `line_ending` and `write_size` in code; by default `"\n"` and one write per event.
         public init(lineEnding: String = "\n", writeSize: Int? = nil) {
             self.lineEnding = lineEnding
             self.writeSize = writeSize
@@ -123,11 +129,14 @@ extension Scenario {
 
     /// A plain HTTP answer.
     public struct PlainAnswer: Sendable, Hashable {
+        /// The HTTP status code (default 200).
         public var status: Int
+        /// Response headers, in order.
         public var headers: [Header]
         /// The body text; a map or list written in the scenario is sent as compact JSON.
         public var body: String
 
+        /// A plain answer in code.
         public init(status: Int = 200, headers: [Header] = [], body: String = "") {
             self.status = status
             self.headers = headers
@@ -137,9 +146,12 @@ extension Scenario {
 
     /// An HTTP header as written in a scenario.
     public struct Header: Sendable, Hashable {
+        /// The header's name, as written (sent with this case).
         public var name: String
+        /// The header's value.
         public var value: String
 
+        /// A header `name: value`.
         public init(name: String, value: String) {
             self.name = name
             self.value = value

@@ -5,10 +5,15 @@ public struct Scenario: Sendable {
     public var file: String
     /// One line shown in reports; the file name when the scenario has none.
     public var name: String
+    /// The optional `description`: why the scenario exists.
     public var description: String?
+    /// `tags`, for selecting scenarios (`run --tag`).
     public var tags: [String]
+    /// The `engine` section: how the engine under test is configured.
     public var engine: EngineSettings
+    /// The scripted tools the engine may call.
     public var tools: [ToolScript]
+    /// What the user sends, one engine turn each, in order.
     public var turns: [Turn]
     /// The fake LLM's answers, one per chat-completions request, in order.
     public var llm: [LLMAnswer]
@@ -18,6 +23,7 @@ public struct Scenario: Sendable {
     /// scenario without it is skipped in live mode.
     public var live: Expectations?
 
+    /// A scenario built in code; `live` starts as `nil`.
     public init(
         file: String,
         name: String,

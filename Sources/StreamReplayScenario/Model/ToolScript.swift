@@ -24,14 +24,18 @@ extension Scenario {
             public static func error(_ text: String) -> Behaviour { Behaviour(.error(text)) }
         }
 
+        /// The tool's name, as the model calls it.
         public var name: String
+        /// The description offered to the model.
         public var description: String?
         /// The JSON Schema of the parameters, as written.
         public var parameters: ScenarioValue?
+        /// What each call answers.
         public var behaviour: Behaviour
         /// Virtual milliseconds the call takes.
         public var delayMilliseconds: Int
 
+        /// A scripted tool in code.
         public init(
             name: String,
             description: String? = nil,

@@ -84,6 +84,8 @@ extension ScenarioValue {
 }
 
 extension ScenarioValue: Decodable {
+    /// Decodes any value a decoder holds (JSON from `JSONDecoder`, say); an object's keys come
+    /// out sorted, since a keyed container keeps no order.
     public init(from decoder: any Decoder) throws {
         if var items = try? decoder.unkeyedContainer() {
             var values: [ScenarioValue] = []

@@ -14,9 +14,12 @@ public indirect enum ScenarioValue: Sendable, Hashable {
 
     /// One key and its value in an object.
     public struct Member: Sendable, Hashable {
+        /// The key.
         public var key: String
+        /// The key's value.
         public var value: ScenarioValue
 
+        /// A member `key: value`.
         public init(_ key: String, _ value: ScenarioValue) {
             self.key = key
             self.value = value
