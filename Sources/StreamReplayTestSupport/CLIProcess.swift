@@ -97,12 +97,18 @@ private final class ReadAll: @unchecked Sendable {
 }
 
 extension CLIProcess {
-    /// A new folder in the temporary directory holding `files` (name → text); returns its path.
+    /// A new folder in the temporary directory holding `files` (relative path → text, folders
+    /// made as needed); returns its path.
     package static func temporaryFolder(_ files: [String: String], prefix: String = "sr") throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (name, text) in files {
-            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            let file = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try text.write(to: file, atomically: true, encoding: .utf8)
         }
         return directory.path
     }

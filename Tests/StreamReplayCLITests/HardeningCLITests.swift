@@ -181,6 +181,19 @@ struct HardeningCLITests {
         #expect(try String(contentsOfFile: dir + "/mine.yaml", encoding: .utf8).contains("imported: dump"))
     }
 
+    @Test func importPointsEditorsAtTheSchemaWhenAFolderAboveHasIt() throws {
+        let dump = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+        let dir = try folder(["dump.sse": dump, "docs/scenario.schema.json": "{}", "scenarios/bugs/.keep": ""])
+        let result = try CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/scenarios/bugs/hi.yaml"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let yaml = try String(contentsOfFile: dir + "/scenarios/bugs/hi.yaml", encoding: .utf8)
+        #expect(yaml.hasPrefix("# yaml-language-server: $schema=../../docs/scenario.schema.json\n"))
+        // Without a schema anywhere above, no line that would point at nothing.
+        let bare = try folder(["dump.sse": dump])
+        #expect(try CLIProcess.run(["import", bare + "/dump.sse", "--out", bare + "/hi.yaml"]).exitCode == 0)
+        #expect(!(try String(contentsOfFile: bare + "/hi.yaml", encoding: .utf8)).contains("yaml-language-server"))
+    }
+
     @Test func importRefusesProseWithExit2() throws {
         let dir = try folder(["notes.txt": "The stream broke at noon.\n"])
         let result = try CLIProcess.run(["import", dir + "/notes.txt", "--out", dir + "/out.yaml"])

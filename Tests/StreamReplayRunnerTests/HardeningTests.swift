@@ -48,6 +48,29 @@ struct HardeningTests {
         #expect(try String(contentsOfFile: files[0], encoding: .utf8).contains("recorded exchange 8"))
     }
 
+    @Test func recordPointsEditorsAtTheSchemaOfTheProject() async throws {
+        let project = try self.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: project + "/docs", withIntermediateDirectories: true)
+        try "{}".write(toFile: project + "/docs/scenario.schema.json", atomically: true, encoding: .utf8)
+        let output = project + "/scenarios/recorded"
+        let provider = try self.script("llm:\n  - stream: [ { text: hi }, { finish: stop } ]\n")
+        let files = try await FakeLLMServer.withRunning(script: provider) { server in
+            let options = RecordingProxy.Options(upstream: server.baseURL, outputDirectory: output)
+            return try await RecordingProxy.withRunning(options: options) { proxy in
+                _ = try await RawHTTPClient.post(
+                    path: "/v1/chat/completions",
+                    json: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#,
+                    port: proxy.port
+                )
+                await proxy.waitUntilWritten(count: 1)
+                return proxy.files
+            }
+        }
+        let yaml = try String(contentsOfFile: try #require(files.first), encoding: .utf8)
+        #expect(yaml.hasPrefix("# yaml-language-server: $schema=../../docs/scenario.schema.json\n"))
+        _ = try ScenarioLoader().load(yaml: yaml, file: "recorded.yaml")
+    }
+
     @Test func recordReportsEachForwardThatFails() async throws {
         let output = try self.temporaryDirectory()
         let problems = Mutex<[String]>([])

@@ -147,8 +147,9 @@ extension RecordingProxy {
         // the meantime, by another proxy say, moves the number on).
         let directory = URL(fileURLWithPath: self.options.outputDirectory)
         var number = Self.highestExchangeNumber(in: directory) + 1
+        let schema = ScenarioWriter.schemaReference(forFileIn: directory.path)
         func writer(_ number: Int) -> ScenarioWriter {
-            ScenarioWriter(
+            var writer = ScenarioWriter(
                 name: "recorded exchange \(number)",
                 description:
                     "Recorded by `stream-replay record` from \(self.options.upstream)\(exchange.cut ? " (the upstream cut the connection)" : "").",
@@ -157,6 +158,8 @@ extension RecordingProxy {
                 turns: [(String(decoding: self.redacted(Array(user.utf8)), as: UTF8.self), "r1")],
                 answers: [finalAnswer]
             )
+            writer.schema = schema
+            return writer
         }
         while true {
             let file = directory.appendingPathComponent(String(format: "exchange-%03d.yaml", number)).path

@@ -49,6 +49,9 @@ package struct ScenarioWriter: Sendable {
     package var expect: ScenarioValue?
     /// Comment lines written at the top (such as where the traffic came from).
     package var comments: [String]
+    /// The `$schema` of the first line (`# yaml-language-server: $schema=…`) that editors read;
+    /// no such line when `nil`. See ``schemaReference(forFileIn:)``.
+    package var schema: String?
 
     package init(
         name: String,
@@ -70,9 +73,32 @@ package struct ScenarioWriter: Sendable {
         self.comments = comments
     }
 
+    /// The relative path from `directory` to the format's JSON Schema, for a file written there:
+    /// the first `docs/scenario.schema.json` or `scenario.schema.json` found in `directory` or a
+    /// folder above it (the repository's own, or one a project saved with `stream-replay schema`).
+    /// `nil` when there is none: a path to a file that is not there would only make editors
+    /// complain.
+    package static func schemaReference(forFileIn directory: String) -> String? {
+        let start = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath()
+        var folder = start
+        var ups = 0
+        while true {
+            for candidate in ["scenario.schema.json", "docs/scenario.schema.json"] {
+                if FileManager.default.fileExists(atPath: folder.appendingPathComponent(candidate).path) {
+                    return String(repeating: "../", count: ups) + candidate
+                }
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { return nil }
+            folder = parent
+            ups += 1
+        }
+    }
+
     /// The scenario file's text.
     package var yaml: String {
-        var lines: [String] = self.comments.map { "# " + $0 }
+        var lines: [String] = self.schema.map { ["# yaml-language-server: $schema=" + $0] } ?? []
+        lines += self.comments.map { "# " + $0 }
         lines.append("name: " + Self.string(self.name))
         if let description { lines.append("description: " + Self.string(description)) }
         if !self.tags.isEmpty { lines.append("tags: [" + self.tags.map(Self.string).joined(separator: ", ") + "]") }

@@ -63,6 +63,9 @@ struct Import: AsyncParsableCommand {
         var snapshotProblem: String?
         do {
             writer = try TrafficImporter.scenario(from: Array(data), file: self.file, user: self.user)
+            writer.schema = ScenarioWriter.schemaReference(
+                forFileIn: URL(fileURLWithPath: self.out).deletingLastPathComponent().path
+            )
         } catch {
             Output.error("error: \(error.description)")
             throw ExitCode(2)

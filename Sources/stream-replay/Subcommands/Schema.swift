@@ -12,6 +12,10 @@ struct Schema: ParsableCommand {
 
               # yaml-language-server: $schema=../../docs/scenario.schema.json
 
+            `record` and `import` write that line themselves, with the right relative path, \
+            when a `scenario.schema.json` or `docs/scenario.schema.json` is in the folder they \
+            write to or a folder above it.
+
             Rules across fields (such as `delay_ms` alone in its frame) are checked by \
             `stream-replay lint`, which remains the judge.
 
