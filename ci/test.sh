@@ -32,5 +32,8 @@ echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"
 "$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json
 
+echo "== the cookbook's walk-throughs"
+ci/cookbook-check.sh "$BIN"
+
 echo "== live mode against a third-party mock"
 ci/live-mock.sh "$BIN"

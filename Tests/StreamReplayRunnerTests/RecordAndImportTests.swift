@@ -103,6 +103,39 @@ struct RecordAndImportTests {
         #expect(summary.results.map(\.verdict) == [.pass])
     }
 
+    @Test func aCutUpstreamIsRecordedAsACutAndReplaysAsOne() async throws {
+        let provider = try provider(
+            "llm:\n  - stream: [ { role: assistant, text: 'half an ans' }, { disconnect: true } ]\n"
+        )
+        let output = self.temporaryDirectory()
+        let live: [ChatMessage] = try await FakeLLMServer.withRunning(script: provider) { server in
+            let options = RecordingProxy.Options(upstream: server.baseURL, outputDirectory: output)
+            return try await RecordingProxy.withRunning(options: options) { proxy in
+                let store = try EventStore.temporary()
+                defer { try? store.close() }
+                let configuration = ChatEngineConfiguration(baseURL: proxy.baseURL + "/v1", model: "m")
+                let engine = try ChatEngine(configuration: configuration, store: store, tools: NoTools())
+                var messages: [ChatMessage] = []
+                for await message in try engine.processMessage(conversationID: "c", text: "hi", requestID: "r1") {
+                    messages.append(message)
+                }
+                await engine.waitUntilIdle()
+                await proxy.waitUntilWritten(count: 1)
+                return messages
+            }
+        }
+        #expect(live.map(\.errorCode).last == "stream_interrupted")
+        let files = try FileManager.default.contentsOfDirectory(atPath: output).map { output + "/" + $0 }
+        let text = try String(contentsOfFile: try #require(files.first), encoding: .utf8)
+        #expect(text.contains("(the upstream cut the connection)"))
+        #expect(text.hasSuffix("      - disconnect: true\n"))
+        // Replayed offline, the engine meets the same cut: the text so far, then the same error.
+        let snapshot = try await ScenarioRunner().snapshot(try ScenarioLoader().load(file: files[0]))
+        let replayed = snapshot["messages"]?.arrayValue ?? []
+        #expect(replayed.compactMap { $0["content"]?.stringValue } == live.map(\.content))
+        #expect(replayed.last?["metadata"]?["code"] == .string("stream_interrupted"))
+    }
+
     @Test(arguments: ["sse", "jsonl", "har"])
     func importedCapturesLoadAndReplay(format: String) async throws {
         let text: String

@@ -127,6 +127,8 @@ extension RecordingProxy {
                 frames.append(.raw(self.redacted(read.bytes)))
                 last = read.at
             }
+            // A cut upstream is replayed as a cut: the engine must see the same failure.
+            if exchange.cut { frames.append(.disconnect) }
             answer = ScenarioWriter.Answer(request: matcher.map(self.redacted), frames: frames)
         } else {
             var headers: [(String, String)] = []
@@ -140,8 +142,7 @@ extension RecordingProxy {
                 body: body
             )
         }
-        var finalAnswer = answer
-        if exchange.cut { finalAnswer.frames.append(contentsOf: []) }
+        let finalAnswer = answer
         // Never over an earlier recording: numbering continues after the highest exchange-NNN
         // already in the folder, and each file is created exclusively (a file that appeared in
         // the meantime, by another proxy say, moves the number on).

@@ -37,6 +37,8 @@ package struct ScenarioWriter: Sendable {
         case raw([UInt8])
         case chunk(ScenarioValue)
         case delay(milliseconds: Int)
+        /// `disconnect: true`: the connection was cut here, without the end of the body.
+        case disconnect
     }
 
     package var name: String
@@ -146,6 +148,8 @@ package struct ScenarioWriter: Sendable {
                     lines.append("      - chunk: " + value.jsonString)
                 case .delay(let milliseconds):
                     lines.append("      - delay_ms: \(milliseconds)")
+                case .disconnect:
+                    lines.append("      - disconnect: true")
                 }
             }
         }

@@ -15,7 +15,7 @@ struct Run: AsyncParsableCommand {
 
             Examples:
               stream-replay run                          # all of scenarios/
-              stream-replay run scenarios/tool-calls --jobs 1
+              stream-replay run scenarios/tools --jobs 1
               stream-replay run --tag idempotency --junit report.xml --json report.json
               stream-replay run scenarios --repeat 100   # determinism soak
               stream-replay run --live --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
@@ -25,10 +25,10 @@ struct Run: AsyncParsableCommand {
             selection that plays nothing (a --tag or --filter that matches no scenario, a live run \
             where every scenario is skipped) is a mistake: exit 2 with `no scenario matches …`, \
             unless --allow-empty says it is expected. Ctrl-C stops the run: what finished is \
-            reported (text, --junit, --json), the rest as skipped (interrupted), exit 130.
+            reported (text, --junit, --json), the rest as skipped (interrupted), exit 130 (143 for SIGTERM).
 
             Exit codes: 0 all pass, 1 some fail, 2 a file is wrong, misuse or an endpoint that \
-            cannot be reached, 130 interrupted.
+            cannot be reached, 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM.
             """
     )
 
@@ -102,12 +102,14 @@ struct Run: AsyncParsableCommand {
         LogSetup.bootstrapOnce(verbose: self.verbose)
         let files = try Output.scenarioFiles(in: self.paths)
         if files.isEmpty {
-            Output.error(
-                "error: no scenario matches: no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
-            )
-            if !self.allowEmpty { throw ExitCode(2) }
+            let reason = "no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
             Output.line("0 passed, 0 failed")
-            return
+            if self.allowEmpty {
+                Output.error("note: no scenario matches: \(reason) (allowed by --allow-empty)")
+                return
+            }
+            Output.error("error: no scenario matches: \(reason), or pass --allow-empty")
+            throw ExitCode(2)
         }
         let interruption = Signals.listen([SIGINT, SIGTERM])
         var liveTarget: LiveTarget?
@@ -165,10 +167,13 @@ struct Run: AsyncParsableCommand {
             Output.error("error: cannot reach \(baseURL): no request got an answer (\(reason))")
         }
         if summary.ranNothing {
-            Output.error(
-                "error: no scenario matches \(self.selectionDescription(files: files.count, summary: summary))"
-            )
-            if !self.allowEmpty { throw ExitCode(2) }
+            let selection = self.selectionDescription(files: files.count, summary: summary)
+            if self.allowEmpty {
+                Output.error("note: no scenario matches \(selection) (allowed by --allow-empty)")
+            } else {
+                Output.error("error: no scenario matches \(selection), or pass --allow-empty")
+                throw ExitCode(2)
+            }
         }
         if summary.exitCode != 0 {
             throw ExitCode(summary.exitCode)
@@ -182,11 +187,11 @@ struct Run: AsyncParsableCommand {
         let place = "\(files) scenario file(s) in \(self.paths.joined(separator: ", "))"
         if summary.results.isEmpty {
             return
-                "\(criteria.joined(separator: " ")) among \(place); check the spelling (`stream-replay list` shows names and tags), or pass --allow-empty"
+                "\(criteria.joined(separator: " ")) among \(place); check the spelling (`stream-replay list` shows names and tags)"
         }
         let selected = criteria.isEmpty ? "" : " selected by \(criteria.joined(separator: " "))"
         return
-            "in live mode: all \(summary.results.count) scenario(s)\(selected) were skipped, none of \(place) has a live: section (see scenarios/live), or pass --allow-empty"
+            "in live mode: all \(summary.results.count) scenario(s)\(selected) were skipped, none of \(place) has a live: section (see scenarios/live)"
     }
 }
 

@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
 
             Examples:
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
-              stream-replay serve scenarios/standing --match --loop --watch
+              stream-replay serve scenarios/standing --match --watch
               curl -N http://127.0.0.1:8080/v1/chat/completions \\
                 -H 'content-type: application/json' \\
                 -d '{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":true}'
@@ -50,7 +50,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "After the last answer, start again from the first.")
     var loop = false
 
-    @Flag(help: "Answer with the first entry whose `request` matcher matches the request body.")
+    @Flag(
+        help: "Answer with the first entry whose `request` matcher matches the request body (entries are not used up)."
+    )
     var match = false
 
     @Option(parsing: .unconditional, help: "How many of the newest requests the journal keeps.")
