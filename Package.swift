@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // OrderedDictionary for tool-call slots in first-seen order.
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // Engine adapters: a child process in its own process group, its pipes read and written
+        // asynchronously, torn down (SIGTERM, then SIGKILL) when its scenario is cancelled.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -72,6 +75,7 @@ let package = Package(
                 "StreamReplayScenario",
                 "StreamReplaySSE",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(

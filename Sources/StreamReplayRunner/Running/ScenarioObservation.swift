@@ -12,7 +12,7 @@ struct ScenarioObservation: Sendable {
         var requestID: String
         var messages: [ChatMessage]
         /// The error the engine threw before starting.
-        var thrown: ChatEngineError?
+        var thrown: ThrownError?
         /// The range of `writes` committed while this turn ran (sequential turns only).
         var writeRange: Range<Int>?
         /// Whether the request id was answered before this turn started.
@@ -29,6 +29,10 @@ struct ScenarioObservation: Sendable {
     var unusedAnswers = 0
     /// Live mode: each response's raw body as received, for the wire validator.
     var responses: [LiveRecorder.Response] = []
-    /// Bytes of the `llm` frames played, for the transcript.
-    var engineError: ChatEngineError?
+    /// The error the engine refused its configuration with.
+    var engineError: ThrownError?
+    /// What the engine under test could report (in process: everything).
+    var capabilities: EngineCapabilities = [.events, .writes, .concurrency]
+    /// The engine's name as it reported it.
+    var engineName = "ChatEngine"
 }

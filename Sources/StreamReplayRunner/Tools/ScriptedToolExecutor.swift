@@ -4,7 +4,7 @@ import Synchronization
 
 /// Plays the scenario's `tools`: a fixed result, one result per call, or an error; records every
 /// call it receives. A scripted delay moves the virtual clock.
-final class ScriptedToolExecutor: ToolExecutor {
+package final class ScriptedToolExecutor: ToolExecutor {
     /// A call the executor received.
     struct Call: Sendable, Hashable {
         var name: String
