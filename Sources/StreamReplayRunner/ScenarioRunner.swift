@@ -32,6 +32,8 @@ package struct ScenarioRunner: Sendable {
         /// Live mode: run against this endpoint instead of the fake; scenarios without a `live`
         /// section are skipped.
         package var live: LiveTarget?
+        /// The engine under test: `ChatEngine` in process unless an adapter is given.
+        package var engine: any EngineUnderTest = InProcessEngine()
 
         package init(
             jobs: Int? = nil,
@@ -40,9 +42,11 @@ package struct ScenarioRunner: Sendable {
             failFast: Bool = false,
             repeatCount: Int = 1,
             timeout: Duration = .seconds(30),
-            live: LiveTarget? = nil
+            live: LiveTarget? = nil,
+            engine: any EngineUnderTest = InProcessEngine()
         ) {
             self.live = live
+            self.engine = engine
             self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             self.tags = tags
             self.filter = filter
@@ -168,6 +172,13 @@ package struct ScenarioRunner: Sendable {
             if self.options.live != nil, scenario.live == nil {
                 return Self.skipped(loaded, reason: "no live: section (live mode plays only scenarios that have one)")
             }
+            if !self.options.engine.carriesVirtualClock, self.options.live == nil,
+                let reason = VirtualClockRules.skipReason(for: scenario)
+            {
+                var skipped = Self.skipped(loaded, reason: reason)
+                skipped.engine = self.options.engine.label
+                return skipped
+            }
             var first = await self.runOnce(scenario)
             guard self.options.repeatCount > 1 else { return first }
             var passes = first.verdict == .pass ? 1 : 0
@@ -200,7 +211,11 @@ package struct ScenarioRunner: Sendable {
     package func runOnce(_ scenario: Scenario) async -> ScenarioResult {
         let start = ContinuousClock.now
         var result = ScenarioResult(file: scenario.file, name: scenario.name, tags: scenario.tags, verdict: .pass)
-        let execution = ScenarioExecution(scenario: scenario, logger: self.logger)
+        result.engine = self.options.engine.label
+        let trace = EngineTrace()
+        var configured = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
+        configured.trace = trace
+        let execution = configured
         let timeout = self.options.timeout
         let live = self.options.live
         let outcome = await Self.withTimeout(timeout) { () async -> Result<ScenarioObservation, any Error> in
@@ -216,6 +231,12 @@ package struct ScenarioRunner: Sendable {
         switch outcome {
         case .success(let observation):
             result.failures = ScenarioChecks.failures(of: scenario, in: observation, live: self.options.live != nil)
+            result.notApplicable = ScenarioChecks.notApplicable(
+                for: scenario,
+                capabilities: observation.capabilities,
+                live: live != nil
+            )
+            if observation.engineName != "ChatEngine" { result.engine = observation.engineName }
             result.findings = observation.responses.enumerated().flatMap { number, response in
                 WireValidator.findings(in: response.body, contentType: response.contentType).map { finding in
                     var finding = finding
@@ -241,6 +262,26 @@ package struct ScenarioRunner: Sendable {
                     }.first
             }
             result.verdict = result.failures.isEmpty ? .pass : .fail
+            if result.verdict == .pass,
+                ScenarioChecks.nothingApplicable(scenario, notApplicable: result.notApplicable, live: live != nil)
+            {
+                result.verdict = .skipped
+                result.skipReason = "nothing to check: every expectation needs what the engine does not report"
+            }
+            if result.verdict != .pass { result.transcript += trace.reportLines }
+        case .failure(let error as AdapterProtocolError):
+            result.verdict = .error
+            var error = error
+            if error.stderr.isEmpty { error.stderr = trace.stderrTail }
+            result.failures = [
+                ScenarioFailure(
+                    path: "adapter",
+                    expected: "the adapter protocol",
+                    actual: error.message,
+                    message: "protocol error: \(error.message)"
+                )
+            ]
+            result.transcript = trace.reportLines
         case .failure(let error):
             result.verdict = .fail
             result.failures = [
@@ -261,6 +302,7 @@ package struct ScenarioRunner: Sendable {
                     message: "the scenario did not finish within \(timeout) of real time (the engine or the fake hung)"
                 )
             ]
+            result.transcript = trace.reportLines
         }
         result.durationMilliseconds = Self.milliseconds(start.duration(to: .now))
         return result

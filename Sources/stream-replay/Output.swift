@@ -53,6 +53,12 @@ enum Output {
 
 extension Output {
     /// Colour only on a terminal and never with `NO_COLOR`.
+    /// This executable's absolute path, which an adapter command word `stream-replay` means.
+    static var executablePath: String? {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return Bundle.main.executablePath
+    }
+
     static var useColour: Bool {
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }

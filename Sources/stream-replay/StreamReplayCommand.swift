@@ -18,7 +18,9 @@ struct StreamReplayCommand: AsyncParsableCommand {
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Lint.self, List.self, Serve.self, Record.self, Import.self, Probe.self, Schema.self],
+        subcommands: [
+            Run.self, Lint.self, List.self, Serve.self, Record.self, Import.self, Probe.self, Schema.self, Adapter.self,
+        ],
         defaultSubcommand: nil
     )
 

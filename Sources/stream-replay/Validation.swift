@@ -4,6 +4,39 @@ import Foundation
 /// Checks of option values that several subcommands share, each failing with one sentence that
 /// names the flag, what was found and what is expected.
 enum OptionCheck {
+    /// An adapter command whose first word can be started: `stream-replay` (this executable), a
+    /// path to an executable file, or a name found on `PATH`. (The shell runs the rest; this only
+    /// catches the common mistake early, with one line instead of one error per scenario.)
+    ///
+    /// - Throws: `ValidationError` naming the command and what was not found.
+    static func adapterCommand(_ command: String, flag: String) throws {
+        let words = command.split(whereSeparator: \.isWhitespace).map(String.init)
+        // A command that sets variables or uses shell syntax first is left to the shell.
+        guard let first = words.first(where: { !$0.contains("=") }) else {
+            throw ValidationError("\(flag) is empty; give the command that starts your adapter")
+        }
+        if first == "stream-replay" || first.contains("$") || first.contains("(") || first.contains("'")
+            || first.contains("\"")
+        {
+            return
+        }
+        let builtins: Set<String> = ["exec", "env", "cd", "command", "nice", "timeout", ".", "eval"]
+        if builtins.contains(first) { return }
+        if first.contains("/") {
+            guard FileManager.default.isExecutableFile(atPath: first) else {
+                throw ValidationError("cannot start the adapter '\(command)': \(first) is not an executable file")
+            }
+            return
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        let found = path.split(separator: ":").contains { folder in
+            FileManager.default.isExecutableFile(atPath: "\(folder)/\(first)")
+        }
+        if !found {
+            throw ValidationError("cannot start the adapter '\(command)': '\(first)' is not a command on PATH")
+        }
+    }
+
     /// An http(s) URL with a host, such as `https://api.openai.com/v1`.
     ///
     /// - Returns: The URL text as given.

@@ -1,14 +1,26 @@
+import OrderedCollections
 import StreamReplayEngine
 import StreamReplayFakeLLM
 import StreamReplayScenario
 
 /// The invariants of scenario-format.md, checked on every run unless a scenario allows them.
 enum Invariants {
-    /// Every broken invariant not in `allowed`, with its evidence.
+    /// The invariants judged on the persisted events: not applicable to an engine that reports
+    /// none (the event side of `idempotent` included; its message side still holds).
+    static let needingEvents = ["text-persisted", "tool-results-answered", "no-delta-left", "request-ids-unique"]
+    /// The invariants judged on the commit order: not applicable without the `writes` capability.
+    static let needingWrites = ["seq-ordered"]
+
+    /// Every broken invariant not in `allowed`, with its evidence; invariants the engine under
+    /// test cannot be judged on (its capabilities) are not checked.
     static func check(_ observation: ScenarioObservation, allowed: Set<String>) -> [ScenarioFailure] {
         var failures: [ScenarioFailure] = []
+        var skipped = allowed
+        if !observation.capabilities.contains(.events) { skipped.formUnion(Self.needingEvents) }
+        if !observation.capabilities.contains(.writes) { skipped.formUnion(Self.needingWrites) }
+        let hasEvents = observation.capabilities.contains(.events)
         func fail(_ name: String, _ expected: String, _ actual: String, _ message: String) {
-            guard !allowed.contains(name) else { return }
+            guard !skipped.contains(name) else { return }
             failures.append(
                 ScenarioFailure(path: "invariant.\(name)", expected: expected, actual: actual, message: message)
             )
@@ -113,9 +125,36 @@ enum Invariants {
         }
 
         // idempotent
-        for turn in observation.turns where turn.thrown == nil {
-            let answer = events.first {
+        for (position, turn) in observation.turns.enumerated() where turn.thrown == nil {
+            var answer = events.first {
                 $0.conversationID == turn.conversationID && $0.requestID == "assistant:\(turn.requestID)"
+            }
+            if !hasEvents, turn.answeredBefore {
+                // Without events the stored answer is what the first completed run of this
+                // request yielded (the message side of the invariant).
+                answer = observation.turns[..<position].first {
+                    $0.conversationID == turn.conversationID && $0.requestID == turn.requestID && $0.thrown == nil
+                        && $0.messages.last?.type != .error
+                }.map { earlier in
+                    StoredEvent(
+                        id: "",
+                        conversationID: turn.conversationID,
+                        seq: 0,
+                        type: "assistant_message",
+                        role: "assistant",
+                        content: earlier.messages.filter { $0.type == .text }.map(\.content).joined(),
+                        createdAt: "",
+                        extra: .object(
+                            earlier.messages.contains { $0.type == .refusal }
+                                ? [
+                                    "refusal": .string(
+                                        earlier.messages.filter { $0.type == .refusal }.map(\.content).joined()
+                                    )
+                                ]
+                                : [:]
+                        )
+                    )
+                }
             }
             if turn.answeredBefore, let answer {
                 if let range = turn.writeRange, !observation.writes[range].isEmpty {

@@ -61,8 +61,12 @@ enum ScenarioChecks {
             .array(observation.turns.flatMap(\.messages).map(ObservationValues.message)),
             at: "\(prefix).messages"
         )
-        check(expect.events, .array(observation.events.map(ObservationValues.event)), at: "\(prefix).events")
-        check(expect.writes, .array(observation.writes.map(ObservationValues.write)), at: "\(prefix).writes")
+        if observation.capabilities.contains(.events) {
+            check(expect.events, .array(observation.events.map(ObservationValues.event)), at: "\(prefix).events")
+        }
+        if observation.capabilities.contains(.writes) {
+            check(expect.writes, .array(observation.writes.map(ObservationValues.write)), at: "\(prefix).writes")
+        }
         check(
             expect.toolCalls,
             .array(observation.toolCalls.map(ObservationValues.toolCall)),
@@ -127,6 +131,54 @@ enum ScenarioChecks {
 
         failures += Invariants.check(observation, allowed: Set(expect.allowedInvariants))
         return failures
+    }
+
+    /// The checks the engine under test cannot be judged on, by the capability they need
+    /// (engine-adapter.md, "What needs what"): `expect.events` and the event invariants without
+    /// `events`, `expect.writes` and the write order without `writes`.
+    static func notApplicable(
+        for scenario: Scenario,
+        capabilities: EngineCapabilities,
+        live: Bool = false
+    ) -> [String] {
+        let expect = live ? (scenario.live ?? Expectations()) : scenario.expect
+        let prefix = live ? "live.expect" : "expect"
+        var paths: [String] = []
+        if !capabilities.contains(.events) {
+            if expect.events != nil { paths.append("\(prefix).events") }
+            paths += Invariants.needingEvents.map { "invariant.\($0)" }
+        }
+        if !capabilities.contains(.writes) {
+            if expect.writes != nil { paths.append("\(prefix).writes") }
+            paths += Invariants.needingWrites.map { "invariant.\($0)" }
+        }
+        return paths
+    }
+
+    /// Whether every expectation the scenario states explicitly is in `notApplicable`: such a
+    /// scenario is `skipped`, never `pass`.
+    static func nothingApplicable(
+        _ scenario: Scenario,
+        notApplicable: [String],
+        live: Bool = false
+    ) -> Bool {
+        let expect = live ? (scenario.live ?? Expectations()) : scenario.expect
+        let prefix = live ? "live.expect" : "expect"
+        var stated: [String] = []
+        let keys: [(String, Matcher?)] = [
+            ("messages", expect.messages), ("events", expect.events), ("writes", expect.writes),
+            ("tool_calls", expect.toolCalls), ("llm_requests", expect.llmRequests), ("error", expect.error),
+            ("text", expect.text),
+        ]
+        for (key, matcher) in keys where matcher != nil {
+            stated.append("\(prefix).\(key)")
+        }
+        let turnsExpect = scenario.turns.contains {
+            $0.expect.messages != nil || $0.expect.text != nil || $0.expect.error != nil
+        }
+        let requestMatchers = !live && scenario.llm.contains { $0.request != nil }
+        guard !stated.isEmpty, !turnsExpect, !requestMatchers else { return false }
+        return stated.allSatisfy(notApplicable.contains)
     }
 
     /// A matcher as lines: one per item of a list.

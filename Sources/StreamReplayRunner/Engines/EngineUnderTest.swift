@@ -34,6 +34,8 @@ package struct EngineSetup: Sendable {
     package var dependencies: ChatEngineDependencies
     /// Where the session logs.
     package var logger: Logger
+    /// What an adapter session saw, for the report.
+    package var trace = EngineTrace()
 }
 
 /// What an engine can do beyond yielding messages (the protocol's capabilities).
@@ -119,6 +121,9 @@ package protocol EngineSession: Sendable {
     func hasAnswer(conversationID: String, requestID: String) async throws -> Bool?
     /// What the engine persisted; `nil` without the `events` capability.
     func persisted() async throws -> PersistedEvents?
+    /// How many events were committed so far, for the writes of each turn; `nil` when the
+    /// engine reports them only at the end.
+    var writesSoFar: Int? { get async }
 }
 
 // MARK: - In process
@@ -211,6 +216,13 @@ struct InProcessSession: EngineSession {
 
     func hasAnswer(conversationID: String, requestID: String) async throws -> Bool? {
         (try self.store.event(conversationID: conversationID, requestID: "assistant:\(requestID)")) != nil
+    }
+
+    var writesSoFar: Int? {
+        get async {
+            await self.engine?.waitUntilIdle()
+            return self.writes.count
+        }
     }
 
     func persisted() async throws -> PersistedEvents? {

@@ -11,6 +11,8 @@ package enum JSONReport {
                 .init("verdict", .string(result.verdict.rawValue)),
                 .init("duration_ms", .int(result.durationMilliseconds)),
                 .init("skip_reason", result.skipReason.map { .string($0) } ?? .null),
+                .init("engine", result.engine.map { .string($0) } ?? .null),
+                .init("not_applicable", .array(result.notApplicable.map { .string($0) })),
                 .init(
                     "failures",
                     .array(

@@ -28,26 +28,40 @@ package enum JUnitReport {
             for result in results {
                 xml += "    <testcase classname=\"\(Self.escape(folder))\" name=\"\(Self.escape(result.name))\""
                 xml += " file=\"\(Self.escape(result.file))\" time=\"\(Self.seconds(result.durationMilliseconds))\""
+                var inner = ""
+                // The engine is named when it is not the default (ChatEngine in process).
+                let adapter = result.engine.flatMap { $0 == InProcessEngine().label ? nil : $0 }
+                if !result.notApplicable.isEmpty || adapter != nil {
+                    inner += "      <properties>\n"
+                    if let engine = adapter {
+                        inner += "        <property name=\"engine\" value=\"\(Self.escape(engine))\"/>\n"
+                    }
+                    for path in result.notApplicable {
+                        inner += "        <property name=\"not_applicable\" value=\"\(Self.escape(path))\"/>\n"
+                    }
+                    inner += "      </properties>\n"
+                }
                 let findings = result.findings.map(\.description).joined(separator: "\n")
                 switch result.verdict {
-                case .pass where !findings.isEmpty:
-                    xml += ">\n      <system-out>\(Self.escape(findings))</system-out>\n    </testcase>\n"
                 case .pass:
-                    xml += "/>\n"
+                    if !findings.isEmpty { inner += "      <system-out>\(Self.escape(findings))</system-out>\n" }
                 case .fail:
                     let first = result.failures.first?.message ?? "failed"
-                    xml += ">\n      <failure message=\"\(Self.escape(first))\" type=\"scenario\">"
-                    xml += Self.escape(TextReport.failureBody(result)) + "</failure>\n    </testcase>\n"
+                    inner += "      <failure message=\"\(Self.escape(first))\" type=\"scenario\">"
+                    inner += Self.escape(TextReport.failureBody(result)) + "</failure>\n"
+                case .error where result.diagnostics.isEmpty:
+                    let first = result.failures.first?.message ?? "error"
+                    inner += "      <error message=\"\(Self.escape(first))\" type=\"adapter-protocol\">"
+                    inner += Self.escape(TextReport.failureBody(result)) + "</error>\n"
                 case .error:
                     let first = result.diagnostics.first?.headline ?? "invalid scenario file"
-                    xml += ">\n      <error message=\"\(Self.escape(first))\" type=\"invalid-scenario\">"
-                    xml +=
-                        Self.escape(result.diagnostics.map(\.description).joined(separator: "\n"))
-                        + "</error>\n    </testcase>\n"
+                    inner += "      <error message=\"\(Self.escape(first))\" type=\"invalid-scenario\">"
+                    inner += Self.escape(result.diagnostics.map(\.description).joined(separator: "\n")) + "</error>\n"
                 case .skipped:
                     let message = result.skipReason.map { " message=\"\(Self.escape($0))\"" } ?? ""
-                    xml += ">\n      <skipped\(message)/>\n    </testcase>\n"
+                    inner += "      <skipped\(message)/>\n"
                 }
+                xml += inner.isEmpty ? "/>\n" : ">\n" + inner + "    </testcase>\n"
             }
             xml += "  </testsuite>\n"
         }

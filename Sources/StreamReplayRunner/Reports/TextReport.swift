@@ -20,6 +20,7 @@ package struct TextReport: Sendable {
         switch result.verdict {
         case .pass:
             var text = "\(self.paint("✓", "32")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
+            if let note = Self.notApplicableNote(result) { text += "  " + self.paint(note, "2") }
             for finding in result.findings {
                 text += "\n    wire: \(finding)"
             }
@@ -31,6 +32,9 @@ package struct TextReport: Sendable {
             var text = "\(self.paint("!", "31")) \(result.name)  \(self.paint("\(result.file) · error", "2"))"
             for diagnostic in result.diagnostics {
                 text += "\n" + Self.indent(diagnostic.description)
+            }
+            if !result.failures.isEmpty || !result.transcript.isEmpty {
+                text += "\n" + Self.indent(Self.failureBody(result))
             }
             return text
         case .fail:
@@ -66,6 +70,22 @@ package struct TextReport: Sendable {
             lines.append(contentsOf: result.transcript.map { "  " + $0 })
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `(events, writes not checked: the engine reports none)` for a run against an engine that
+    /// lacks capabilities; `nil` when everything was checked.
+    static func notApplicableNote(_ result: ScenarioResult) -> String? {
+        guard !result.notApplicable.isEmpty else { return nil }
+        var kinds: [String] = []
+        if result.notApplicable.contains(where: {
+            $0.hasSuffix(".events") || $0.hasPrefix("invariant.") && $0 != "invariant.seq-ordered"
+        }) {
+            kinds.append("events")
+        }
+        if result.notApplicable.contains(where: { $0.hasSuffix(".writes") || $0 == "invariant.seq-ordered" }) {
+            kinds.append("writes")
+        }
+        return "(\(kinds.joined(separator: ", ")) not checked: the engine reports none)"
     }
 
     static func indent(_ text: String) -> String {

@@ -13,6 +13,8 @@ struct ScenarioExecution: Sendable {
     let engine: any EngineUnderTest
     /// Extra request parameters (the probe's `stream_options`).
     var extraParametersJSON: String?
+    /// What an adapter session saw, for the report.
+    var trace = EngineTrace()
 
     init(scenario: Scenario, logger: Logger, engine: any EngineUnderTest = InProcessEngine()) {
         self.scenario = scenario
@@ -45,7 +47,8 @@ struct ScenarioExecution: Sendable {
                     configuration: self.configuration(baseURL: server.baseURL),
                     tools: tools,
                     dependencies: dependencies,
-                    logger: self.logger
+                    logger: self.logger,
+                    trace: self.trace
                 )
             )
             // The engine may have what it needs before the fake has counted its last write: the
@@ -74,7 +77,8 @@ struct ScenarioExecution: Sendable {
                 configuration: configuration,
                 tools: tools,
                 dependencies: dependencies,
-                logger: self.logger
+                logger: self.logger,
+                trace: self.trace
             )
         )
         observation.requests = recorder.requests
@@ -115,11 +119,11 @@ struct ScenarioExecution: Sendable {
                 }
                 let start = writeCount
                 let copies = try await session.play(turn)
-                if turn.concurrently == 1, session.capabilities.contains(.writes) {
-                    writeCount = try await session.persisted()?.writes?.count ?? writeCount
+                var range: Range<Int>?
+                if turn.concurrently == 1, let count = await session.writesSoFar {
+                    writeCount = count
+                    range = start..<writeCount
                 }
-                let range: Range<Int>? =
-                    turn.concurrently == 1 && session.capabilities.contains(.writes) ? start..<writeCount : nil
                 for (copy, result) in copies.enumerated() {
                     observation.turns.append(
                         .init(

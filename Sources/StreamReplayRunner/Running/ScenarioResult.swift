@@ -26,6 +26,11 @@ package struct ScenarioResult: Sendable {
     package var unreachableReason: String?
     /// For `skipped`: why, in a few words (`interrupted`, `no live: section`); shown in every report.
     package var skipReason: String?
+    /// The engine that ran (`ChatEngine (in process)`, or the adapter's name).
+    package var engine: String?
+    /// Checks the engine under test could not be judged on (its missing capabilities), by path:
+    /// `expect.events`, `invariant.text-persisted`, …
+    package var notApplicable: [String] = []
 
     package init(
         file: String,

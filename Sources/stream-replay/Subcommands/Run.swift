@@ -20,6 +20,14 @@ struct Run: AsyncParsableCommand {
               stream-replay run scenarios --repeat 100   # determinism soak
               stream-replay run --live --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
                 --api-key-env OPENAI_API_KEY scenarios/live
+              stream-replay run --engine 'python3 adapters/python/openai_sdk.py' scenarios
+
+            --engine runs the scenarios against another engine behind the adapter protocol \
+            (docs/engine-adapter.md): the command is started once per scenario and spoken to \
+            in JSON lines; `stream-replay adapter` is our own engine behind it. Time is then \
+            real, so scenarios that need the virtual clock are skipped with the rule that \
+            applied, and checks the adapter cannot report are listed as not applicable. A \
+            broken adapter is verdict `error` (exit 2), with its stderr in the report.
 
             The last line is `N passed, N failed` (plus errored/skipped when not zero). A \
             selection that plays nothing (a --tag or --filter that matches no scenario, a live run \
@@ -68,6 +76,14 @@ struct Run: AsyncParsableCommand {
     )
     var allowEmpty = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Run against the engine behind this adapter command (docs/engine-adapter.md) instead of ChatEngine in process.",
+            valueName: "command"
+        )
+    )
+    var engine: String?
+
     @Flag(help: "Log engine and fake details on stderr.")
     var verbose = false
 
@@ -100,6 +116,14 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: self.verbose)
+        if let engine {
+            do {
+                try OptionCheck.adapterCommand(engine, flag: "--engine")
+            } catch let error as ValidationError {
+                Output.error("error: \(error.message)")
+                throw ExitCode(2)
+            }
+        }
         let files = try Output.scenarioFiles(in: self.paths)
         if files.isEmpty {
             let reason = "no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
@@ -128,7 +152,8 @@ struct Run: AsyncParsableCommand {
                 failFast: self.failFast,
                 repeatCount: self.repeat,
                 timeout: .seconds(self.timeout),
-                live: liveTarget
+                live: liveTarget,
+                engine: self.engineUnderTest
             ),
             logger: Logger(label: "stream-replay")
         )
@@ -148,6 +173,8 @@ struct Run: AsyncParsableCommand {
             return signal
         }
         let summary = await run.value
+        // An adapter whose scenario timed out may still be in its teardown: end every one.
+        AdapterProcesses.shared.killAll()
         watcher.cancel()
         let signal = await watcher.value
         if let junit = self.junit {
@@ -178,6 +205,12 @@ struct Run: AsyncParsableCommand {
         if summary.exitCode != 0 {
             throw ExitCode(summary.exitCode)
         }
+    }
+
+    /// `--engine`'s adapter, or `ChatEngine` in process.
+    private var engineUnderTest: any EngineUnderTest {
+        guard let engine else { return InProcessEngine() }
+        return AdapterEngine(command: engine, selfExecutable: Output.executablePath)
     }
 
     /// What the selection was, for `no scenario matches …`.
