@@ -4,10 +4,6 @@ import Logging
 import StreamReplayRunner
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `stream-replay adapter`: our ChatEngine behind the adapter protocol, on stdin and stdout.
 struct Adapter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,21 +41,8 @@ struct Adapter: AsyncParsableCommand {
             engineName: "StreamReplay ChatEngine \(StreamReplayCommand.configuration.version)",
             logger: Logger(label: "stream-replay.adapter")
         ) { line in
-            output.withLock { _ in
-                var bytes = Array(line.utf8)
-                var written = 0
-                while written < bytes.count {
-                    let result = bytes.withUnsafeMutableBytes { buffer in
-                        Glibc.write(1, buffer.baseAddress! + written, buffer.count - written)
-                    }
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        return  // the runner is gone; nothing left to tell it
-                    }
-                    written += result
-                }
-                bytes.removeAll()
-            }
+            // One write per line, never two lines interleaved (turns run at once).
+            output.withLock { _ in Output.write(raw: line) }
         }
         let status = await adapter.serve(lines)
         if status != 0 { throw ExitCode(status) }
