@@ -257,6 +257,8 @@ actor AdapterConnection {
     private var ready: CheckedContinuation<ScenarioValue, any Error>?
     private var readyLine: ScenarioValue?
     private var eventsWaiter: CheckedContinuation<ScenarioValue, any Error>?
+    /// The `events` answer, kept when it arrives before anyone waits for it.
+    private var eventsLine: ScenarioValue?
     private var turns: [Int: TurnState] = [:]
     /// Tool calls waiting for the scripted tools, answered one at a time in arrival order.
     private var toolQueue: [ScenarioValue] = []
@@ -321,6 +323,7 @@ actor AdapterConnection {
 
     func awaitEvents() async throws -> ScenarioValue {
         if let failure { throw failure }
+        if let eventsLine { return eventsLine }
         return try await withCheckedThrowingContinuation { self.eventsWaiter = $0 }
     }
 
@@ -390,6 +393,8 @@ actor AdapterConnection {
                 Task { await self.answerTools() }
             }
         case "events":
+            // The answer may come while `send` is still suspended, before anyone waits.
+            self.eventsLine = object
             self.eventsWaiter?.resume(returning: object)
             self.eventsWaiter = nil
         default:
