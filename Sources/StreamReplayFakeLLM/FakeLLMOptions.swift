@@ -8,6 +8,12 @@ public struct FakeLLMOptions: Sendable, Hashable {
     /// How many of the newest requests the journal keeps (running counts are kept for all).
     public var journalLimit: Int
 
+    /// Options; by default answers are given once each, in order, and the journal keeps 1000 requests.
+    ///
+    /// - Parameters:
+    ///   - loop: Start again from the first answer after the last.
+    ///   - match: Pick each answer by its `request` matcher instead of by arrival order.
+    ///   - journalLimit: How many of the newest requests the journal keeps; values below 1 count as 1.
     public init(loop: Bool = false, match: Bool = false, journalLimit: Int = 1000) {
         self.loop = loop
         self.match = match

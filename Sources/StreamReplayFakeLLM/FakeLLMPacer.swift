@@ -14,10 +14,15 @@ public protocol FakeLLMPacer: Sendable {
     /// Called before a `disconnect` frame cuts the connection. The default returns at once; the
     /// scenario runner waits until the engine consumed every byte sent, so that a cut never races
     /// the bytes before it (see the README's notes on AsyncHTTPClient).
+    ///
+    /// - Parameter context: Which request is being answered and how many body bytes went out
+    ///   before the cut.
+    /// - Throws: `CancellationError` when the answer is abandoned.
     func willDisconnect(context: PacerContext) async throws
 }
 
 extension FakeLLMPacer {
+    /// Returns at once.
     public func willDisconnect(context: PacerContext) async throws {}
 }
 
@@ -30,6 +35,12 @@ public struct PacerContext: Sendable, Hashable {
     /// Body bytes of this answer flushed to the socket before the pause.
     public var bytesWritten: Int
 
+    /// Creates a context, such as one to test a pacer with.
+    ///
+    /// - Parameters:
+    ///   - requestNumber: The journal number of the request being answered (1-based).
+    ///   - responseID: The `x-request-id` header of the answer.
+    ///   - bytesWritten: Body bytes of this answer flushed so far.
     public init(requestNumber: Int, responseID: String, bytesWritten: Int) {
         self.requestNumber = requestNumber
         self.responseID = responseID
@@ -39,8 +50,15 @@ public struct PacerContext: Sendable, Hashable {
 
 /// Sleeps for real.
 public struct RealTimePacer: FakeLLMPacer {
+    /// Creates a pacer; it holds no state.
     public init() {}
 
+    /// Sleeps `milliseconds` of real time.
+    ///
+    /// - Parameters:
+    ///   - milliseconds: The frame's `delay_ms`.
+    ///   - context: Not used.
+    /// - Throws: `CancellationError` when the task is cancelled during the sleep.
     public func pause(milliseconds: Int, context: PacerContext) async throws {
         try await Task.sleep(for: .milliseconds(milliseconds))
     }

@@ -6,10 +6,19 @@ public struct FakeLLMScript: Sendable {
     public var scenarioName: String
     /// The model of chunk envelopes when an answer names none (the scenario's `engine.model`).
     public var model: String
+    /// The scenario's `llm` entries, one per chat-completions request in order (or picked by their
+    /// `request` matcher with ``FakeLLMOptions/match``).
     public var answers: [Scenario.LLMAnswer]
     /// Other names a request's `model` may use to pick this script (such as the file name).
     public var aliases: [String]
 
+    /// A script of `answers`.
+    ///
+    /// - Parameters:
+    ///   - scenarioName: Names the script in errors and in the journal.
+    ///   - model: The model of chunk envelopes when an answer names none.
+    ///   - answers: The answers, in order.
+    ///   - aliases: Other names a request's `model` may use to pick this script.
     public init(
         scenarioName: String,
         model: String = "test-model",
@@ -23,6 +32,8 @@ public struct FakeLLMScript: Sendable {
     }
 
     /// The script of a loaded scenario; its file name (without extension) is an alias.
+    ///
+    /// - Parameter scenario: The scenario: its `name`, `engine.model` and `llm` entries make the script.
     public init(scenario: Scenario) {
         let file = scenario.file.split(separator: "/").last.map(String.init) ?? scenario.file
         let stem =

@@ -50,11 +50,13 @@ public final class FakeLLMServer: Sendable {
     ///   - script: The answers to play.
     ///   - host: The address to bind; `127.0.0.1` unless told otherwise.
     ///   - port: The port; 0 picks a free one (read it back from ``port``).
+    ///   - options: How answers are picked and how many requests the journal keeps.
     ///   - pacer: How `delay_ms` frames wait; real sleeps by default.
     ///   - logger: Where connection problems are logged (at debug level).
     ///   - body: Runs while the server accepts connections.
     /// - Returns: What `body` returns.
-    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`), or what `body` throws.
+    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`, `bind_failed`),
+    ///   or what `body` throws.
     public static func withRunning<Result>(
         script: FakeLLMScript,
         host: String = "127.0.0.1",
@@ -78,7 +80,21 @@ public final class FakeLLMServer: Sendable {
     /// Starts a server playing several scripts, each request routed by its `model` to the script
     /// whose `engine.model` (or scenario name) it names; runs `body`, then shuts down.
     ///
-    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`), or what `body` throws.
+    /// A script answers as its model and each answer's own; failing those, a request's `model`
+    /// picks the script of that file name or scenario name. With one script, every request goes to
+    /// it; with several, a request whose `model` picks none gets HTTP 404 `model_not_found`.
+    ///
+    /// - Parameters:
+    ///   - scripts: The scripts to play, each with its own cursor.
+    ///   - host: The address to bind; `127.0.0.1` unless told otherwise.
+    ///   - port: The port; 0 picks a free one (read it back from ``port``).
+    ///   - options: How answers are picked and how many requests the journal keeps.
+    ///   - pacer: How `delay_ms` frames wait; real sleeps by default.
+    ///   - logger: Where connection problems are logged (at debug level).
+    ///   - body: Runs while the server accepts connections.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``FakeLLMError`` when the address cannot be bound (`port_in_use`, `bind_failed`),
+    ///   or what `body` throws.
     public static func withRunning<Result>(
         scripts: [FakeLLMScript],
         host: String = "127.0.0.1",
@@ -111,6 +127,8 @@ public final class FakeLLMServer: Sendable {
     }
 
     /// Replaces the scripts (such as after the files changed); the journal is kept.
+    ///
+    /// - Parameter scripts: The new scripts; each starts again at its first answer.
     public func reload(scripts: [FakeLLMScript]) async {
         await self.state.replace(scripts: scripts)
     }

@@ -20,6 +20,7 @@ public import NIOCore
 ///
 /// Or feed bytes by hand with ``SSEStreamParser``.
 public struct SSEDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
+    /// The decoder produces one ``SSEEvent`` per dispatched block.
     public typealias InboundOut = SSEEvent
 
     private static let lineFeed: UInt8 = 0x0A
@@ -40,11 +41,25 @@ public struct SSEDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     /// Creates a decoder at the start of a stream.
     public init() {}
 
+    /// Decodes the next event that the lines in `buffer` complete.
+    ///
+    /// - Parameter buffer: The unread bytes; the lines it processed are consumed, a line without its
+    ///   line break yet stays unread.
+    /// - Returns: The next event, or `nil` when the bytes so far complete none.
+    /// - Throws: Never; the signature is the protocol's.
     public mutating func decode(buffer: inout ByteBuffer) throws -> SSEEvent? {
         guard self.skipByteOrderMark(in: &buffer, atEnd: false) else { return nil }
         return self.decodeLines(in: &buffer)
     }
 
+    /// Decodes what is left at the end of the stream: the events of complete lines first, then an
+    /// event cut off by the end, with ``SSEEvent/isTerminated`` set to `false`.
+    ///
+    /// - Parameters:
+    ///   - buffer: The bytes left unread; a last line without its line break counts as a line.
+    ///   - seenEOF: Whether the end of the input was seen; both cases are treated alike.
+    /// - Returns: The next event, or `nil` when nothing is left.
+    /// - Throws: Never; the signature is the protocol's.
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> SSEEvent? {
         _ = self.skipByteOrderMark(in: &buffer, atEnd: true)
         if let event = self.decodeLines(in: &buffer) {

@@ -13,8 +13,11 @@ public import NIOCore
 public struct SSEEncoder: Sendable {
     /// The line break written after every line.
     public enum LineEnding: String, Sendable, CaseIterable {
+        /// LF (`\n`), the usual one.
         case lf = "\n"
+        /// CRLF (`\r\n`).
         case crlf = "\r\n"
+        /// CR alone (`\r`).
         case cr = "\r"
     }
 
@@ -22,11 +25,21 @@ public struct SSEEncoder: Sendable {
     public var lineEnding: LineEnding
 
     /// Creates an encoder.
+    ///
+    /// - Parameter lineEnding: The line break written after every line; LF by default.
     public init(lineEnding: LineEnding = .lf) {
         self.lineEnding = lineEnding
     }
 
     /// Writes a whole event: `event`, `id`, `retry`, extra fields, then `data` lines, then a blank line.
+    ///
+    /// `event` is left out for the type `message`, `id` when ``SSEEvent/lastEventID`` is empty, and
+    /// `data` when ``SSEEvent/data`` is `nil`; ``SSEEvent/isTerminated`` is not used. Only `data` is
+    /// split into lines: the other values are written as they are, so they must not hold a line break.
+    ///
+    /// - Parameters:
+    ///   - event: The event to write.
+    ///   - buffer: Where the bytes are appended.
     public func write(_ event: SSEEvent, into buffer: inout ByteBuffer) {
         if event.type != "message" {
             self.writeField("event", event.type, into: &buffer)
@@ -49,11 +62,19 @@ public struct SSEEncoder: Sendable {
     }
 
     /// Writes `data: TEXT` (one line per line of `text`) and the blank line that ends the event.
+    ///
+    /// - Parameters:
+    ///   - text: The event's data; its LF, CR and CRLF line breaks become separate `data:` lines.
+    ///   - buffer: Where the bytes are appended.
     public func writeData(_ text: String, into buffer: inout ByteBuffer) {
         self.write(SSEEvent(data: text), into: &buffer)
     }
 
     /// Writes a comment line `: TEXT` (one per line of `text`), and no blank line.
+    ///
+    /// - Parameters:
+    ///   - text: The comment; an empty line of it is written as `:` alone.
+    ///   - buffer: Where the bytes are appended.
     public func writeComment(_ text: String, into buffer: inout ByteBuffer) {
         for line in Self.lines(of: text) {
             buffer.writeString(line.isEmpty ? ":" : ": ")
@@ -63,6 +84,9 @@ public struct SSEEncoder: Sendable {
     }
 
     /// Encodes `data: TEXT` and its blank line as bytes.
+    ///
+    /// - Parameter text: The event's data; its line breaks become separate `data:` lines.
+    /// - Returns: The bytes ``writeData(_:into:)`` would write.
     public func encodeData(_ text: String) -> [UInt8] {
         var buffer = ByteBuffer()
         self.writeData(text, into: &buffer)

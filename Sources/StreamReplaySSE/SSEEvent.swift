@@ -22,6 +22,14 @@ public struct SSEEvent: Sendable, Hashable {
     public var isTerminated: Bool
 
     /// Creates an event.
+    ///
+    /// - Parameters:
+    ///   - type: The event type; `message` by default.
+    ///   - data: The data, lines joined with `"\n"`; `nil` for a block without `data`.
+    ///   - lastEventID: The last event ID; empty by default.
+    ///   - retry: The `retry` value, if any.
+    ///   - extraFields: Fields the specification does not know, in order.
+    ///   - isTerminated: `false` for an event the end of the stream cut off.
     public init(
         type: String = "message",
         data: String?,
@@ -39,6 +47,9 @@ public struct SSEEvent: Sendable, Hashable {
     }
 
     /// The value of the first extra field with this name, if any.
+    ///
+    /// - Parameter name: The field name, such as `error`; compared exactly (case-sensitive).
+    /// - Returns: Its value, or `nil` when no extra field has that name.
     public func extraField(_ name: String) -> String? {
         self.extraFields.first { $0.name == name }?.value
     }
@@ -52,6 +63,10 @@ public struct SSEField: Sendable, Hashable {
     public var value: String
 
     /// Creates a field.
+    ///
+    /// - Parameters:
+    ///   - name: The field name.
+    ///   - value: The field value.
     public init(name: String, value: String) {
         self.name = name
         self.value = value

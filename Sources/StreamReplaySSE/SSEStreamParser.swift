@@ -4,8 +4,8 @@ public import NIOCore
 ///
 /// ```swift
 /// var parser = SSEStreamParser()
-/// for piece in pieces { events += try parser.push(piece) }
-/// events += try parser.finish()
+/// for piece in pieces { events += parser.push(piece) }
+/// events += parser.finish()
 /// ```
 public struct SSEStreamParser {
     private var processor = NIOSingleStepByteToMessageProcessor(SSEDecoder())
@@ -15,6 +15,7 @@ public struct SSEStreamParser {
 
     /// Decodes the events that `bytes` completes.
     ///
+    /// - Parameter bytes: The next bytes of the stream, split anywhere.
     /// - Returns: The events dispatched by these bytes, in order.
     public mutating func push(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         self.push(ByteBuffer(bytes: Array(bytes)))
@@ -22,6 +23,7 @@ public struct SSEStreamParser {
 
     /// Decodes the events that `buffer` completes.
     ///
+    /// - Parameter buffer: The next bytes of the stream, split anywhere.
     /// - Returns: The events dispatched by these bytes, in order.
     public mutating func push(_ buffer: ByteBuffer) -> [SSEEvent] {
         var events: [SSEEvent] = []

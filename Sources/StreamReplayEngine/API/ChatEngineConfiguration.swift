@@ -35,12 +35,23 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
     /// `{"temperature": 0, "stream_options": {"include_usage": true}}`), passed through.
     public var extraParametersJSON: String?
 
+    /// A configuration with the contract's defaults for everything but the endpoint and the model.
+    ///
+    /// Nothing is checked here: ``ChatEngine/init(configuration:store:tools:httpClient:dependencies:logger:)``
+    /// refuses an invalid configuration with `invalid_configuration`.
+    ///
+    /// - Parameters:
+    ///   - baseURL: The provider's base URL, starting with `http://` or `https://`, such as
+    ///     `https://api.openai.com/v1`.
+    ///   - apiKey: The API key; `nil` or empty sends no `Authorization` header.
+    ///   - model: The model name sent in each request; must not be empty.
     public init(baseURL: String, apiKey: String? = nil, model: String) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.model = model
     }
 
+    /// The base URL, the model, `maxToolHops` and whether an API key is set; never the key itself.
     public var description: String {
         "ChatEngineConfiguration(baseURL: \(self.baseURL), model: \(self.model), apiKey: \(self.apiKey == nil ? "none" : "[redacted]"), maxToolHops: \(self.maxToolHops))"
     }
@@ -78,11 +89,20 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
 
 /// A tool offered to the model.
 public struct ToolDefinition: Sendable, Hashable {
+    /// The function name the model calls the tool by; ``ToolInvocation/name`` carries it back.
     public var name: String
+    /// What the tool does, for the model: sent as `function.description`, left out when `nil`.
     public var description: String?
     /// The JSON Schema of its parameters, as JSON text.
     public var parametersJSON: String?
 
+    /// A tool named `name`.
+    ///
+    /// - Parameters:
+    ///   - name: The function name the model calls it by.
+    ///   - description: What the tool does, for the model; `nil` sends none.
+    ///   - parametersJSON: The JSON Schema of its parameters as JSON text, sent exactly as given;
+    ///     it must be a JSON object (checked when the engine is made); `nil` sends none.
     public init(name: String, description: String? = nil, parametersJSON: String? = nil) {
         self.name = name
         self.description = description

@@ -18,17 +18,25 @@ public struct ChatEngineError: Error, Sendable, CustomStringConvertible {
         /// The event store could not be written before the turn started.
         public static let storeFailed = Code(value: .storeFailed)
 
+        /// The code as the contract spells it, such as `reserved_request_id`.
         public var description: String { self.value.rawValue }
     }
 
+    /// What kind of misuse; compare with the static members of ``Code``.
     public var code: Code
     /// What is wrong and what to do.
     public var message: String
 
+    /// Creates an error, such as an expected one in a test.
+    ///
+    /// - Parameters:
+    ///   - code: What kind of misuse.
+    ///   - message: What is wrong and what to do.
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
+    /// `code: message`, such as `invalid_configuration: max_tool_hops must be at least 1, found 0`.
     public var description: String { "\(self.code): \(self.message)" }
 }

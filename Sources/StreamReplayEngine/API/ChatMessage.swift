@@ -13,6 +13,8 @@ public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
         public var rawValue: String
 
         /// The kind named `rawValue`; any name is accepted, so a newer engine's kinds survive.
+        ///
+        /// - Parameter rawValue: The kind's name in the contract, such as `tool_execution`.
         public init(rawValue: String) {
             self.rawValue = rawValue
         }
@@ -32,10 +34,14 @@ public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
 
     /// A metadata value: the contract only uses strings, integers and booleans.
     public enum MetadataValue: Sendable, Hashable, CustomStringConvertible {
+        /// A text value, such as `code`, `finish_reason` or the `type` of a text delta.
         case string(String)
+        /// An integer value, such as `hop`, `tool_count`, `status` or `retry_after_ms`.
         case int(Int)
+        /// A boolean value, such as `cached`.
         case bool(Bool)
 
+        /// The value as text, without quotes: `delta`, `3`, `true`.
         public var description: String {
             switch self {
             case .string(let value): value
@@ -45,11 +51,20 @@ public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// What kind of message this is: answer text, a refusal, a tool notice or an error.
     public var type: Kind
+    /// The text: a fragment as received, a cached answer, a tool notice, the hop-limit warning,
+    /// or the error's one sentence (whose wording is not part of the contract).
     public var content: String
     /// Metadata keys in the order the contract lists them.
     public var metadata: [(key: String, value: MetadataValue)]
 
+    /// Creates a message, such as an expected one in a test.
+    ///
+    /// - Parameters:
+    ///   - type: What kind of message it is.
+    ///   - content: Its text.
+    ///   - metadata: Its metadata pairs, in order; the order counts for `==`.
     public init(type: Kind, content: String, metadata: [(key: String, value: MetadataValue)]) {
         self.type = type
         self.content = content
@@ -57,6 +72,9 @@ public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The metadata value of `key`.
+    ///
+    /// - Parameter key: A metadata key of the contract, such as `hop` or `code`.
+    /// - Returns: The value of the first pair with that key, or `nil` when the message has none.
     public subscript(metadata key: String) -> MetadataValue? {
         self.metadata.first { $0.key == key }?.value
     }
@@ -67,16 +85,19 @@ public struct ChatMessage: Sendable, Hashable, CustomStringConvertible {
         return code
     }
 
+    /// `type "content" {key: value, …}`, such as `text "Hi" {type: delta, hop: 0}`.
     public var description: String {
         let metadata = self.metadata.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         return "\(self.type.rawValue) \(String(reflecting: self.content)) {\(metadata)}"
     }
 
+    /// Whether type, content and metadata (keys and values, in order) are all equal.
     public static func == (lhs: ChatMessage, rhs: ChatMessage) -> Bool {
         lhs.type == rhs.type && lhs.content == rhs.content
             && lhs.metadata.elementsEqual(rhs.metadata) { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes type, content and every metadata pair in order, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(self.type)
         hasher.combine(self.content)

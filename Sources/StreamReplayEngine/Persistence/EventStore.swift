@@ -28,10 +28,11 @@ import Synchronization
 ///
 /// ```swift
 /// let store = try EventStore(path: "events.sqlite")
-/// let user = try store.append(
-///     NewEvent(id: id, conversationID: "c1", type: "user_message", role: "user",
-///              content: "Hi", createdAt: now, extra: ["request_id": "r1"]))
-/// let history = try store.history(conversationID: "c1", beforeSeq: user.seq, limit: 50)
+/// let engine = try ChatEngine(configuration: configuration, store: store, tools: MyTools())
+/// // … run turns of conversation "c1" …
+/// for event in try store.events(conversationID: "c1") {
+///     print(event.seq, event.type, event.content)
+/// }
 /// ```
 public final class EventStore: Sendable {
     /// The busy timeout of the writer connection, in seconds.

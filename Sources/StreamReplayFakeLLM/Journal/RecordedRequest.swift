@@ -4,7 +4,9 @@ public import StreamReplayScenario
 public struct RecordedRequest: Sendable, Hashable {
     /// 1-based, in order of arrival.
     public var number: Int
+    /// The HTTP method, such as `POST`.
     public var method: String
+    /// The request path without its query, such as `/v1/chat/completions`.
     public var path: String
     /// The request headers in order; the values of secret headers (`Authorization`, `api-key`,
     /// `x-api-key`, cookies) and the secrets in other values are replaced by `[redacted]`.
@@ -20,7 +22,7 @@ public struct RecordedRequest: Sendable, Hashable {
     public var round: Int?
     /// The 0-based `llm` entry that answered, or `nil` (rejected, beyond the script, not a chat request).
     public var entry: Int?
-    /// The HTTP status answered.
+    /// The HTTP status answered; 0 for an answer written as raw bytes (`raw_response`).
     public var status: Int
     /// Why the request was refused with a 400, in a provider's words.
     public var rejection: String?
@@ -31,6 +33,14 @@ public struct RecordedRequest: Sendable, Hashable {
     /// Whether the answer ended with a `disconnect` frame.
     public var disconnected: Bool
 
+    /// A request not yet answered: no entry, status 0, nothing written.
+    ///
+    /// - Parameters:
+    ///   - number: The journal number, 1-based, in order of arrival.
+    ///   - method: The HTTP method.
+    ///   - path: The request path without its query.
+    ///   - headers: The request headers in order, secrets already redacted.
+    ///   - body: The body parsed as JSON, secrets already redacted; `nil` when it is not JSON.
     public init(number: Int, method: String, path: String, headers: [Scenario.Header], body: ScenarioValue?) {
         self.number = number
         self.method = method

@@ -269,6 +269,9 @@ extension FakeLLMServer {
     }
 
     /// The `x-request-id` of the answer to journal request `number`.
+    ///
+    /// - Parameter number: The request's journal number (``RecordedRequest/number``).
+    /// - Returns: `req_stream_replay_{number}`.
     public static func responseID(number: Int) -> String {
         "req_stream_replay_\(number)"
     }
