@@ -143,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StreamReplayCLITests",
-            dependencies: ["stream-replay", "StreamReplayFakeLLM", "StreamReplayScenario", "StreamReplayTestSupport"],
+            dependencies: [
+                "stream-replay", "StreamReplayFakeLLM", "StreamReplayScenario", "StreamReplayTestSupport",
+                "StreamReplayRunner", "StreamReplayEngine",
+            ],
             exclude: ["Snapshots"]
         ),
     ]

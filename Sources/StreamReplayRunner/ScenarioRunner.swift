@@ -1,6 +1,6 @@
 import Foundation
 package import Logging
-import StreamReplayEngine
+package import StreamReplayEngine
 import StreamReplayFakeLLM
 package import StreamReplayScenario
 import Synchronization
@@ -306,6 +306,13 @@ package struct ScenarioRunner: Sendable {
         }
         result.durationMilliseconds = Self.milliseconds(start.duration(to: .now))
         return result
+    }
+
+    /// Plays `scenario` once against the configured engine, without the skip rules, and returns
+    /// each turn's messages (every copy of a `concurrently` turn), for tests of the seam itself.
+    package func messagesOfEachTurn(_ scenario: Scenario) async throws -> [[ChatMessage]] {
+        let execution = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
+        return try await execution.run().turns.map(\.messages)
     }
 
     /// Runs `operation` and returns its result, or `nil` once `timeout` of real time passed. A run

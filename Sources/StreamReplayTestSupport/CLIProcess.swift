@@ -97,6 +97,18 @@ private final class ReadAll: @unchecked Sendable {
 }
 
 extension CLIProcess {
+    /// The processes whose command line contains `text` (read from `/proc`), as `pid: command`.
+    package static func processes(matching text: String) throws -> [String] {
+        let own = ProcessInfo.processInfo.processIdentifier
+        return try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { entry in
+            guard let pid = Int32(entry), pid != own,
+                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
+            let command = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return command.contains(text) ? "\(pid): \(command)" : nil
+        }
+    }
+
     /// A new folder in the temporary directory holding `files` (relative path → text, folders
     /// made as needed); returns its path.
     package static func temporaryFolder(_ files: [String: String], prefix: String = "sr") throws -> String {

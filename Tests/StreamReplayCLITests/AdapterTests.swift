@@ -1,0 +1,198 @@
+import Foundation
+import StreamReplayEngine
+import StreamReplayRunner
+import StreamReplayScenario
+import StreamReplayTestSupport
+import Testing
+
+/// Engines behind the adapter protocol, over real child processes: the reference adapter gives
+/// the in-process verdicts, broken and hung adapters are reported and never left behind, a
+/// `concurrently` turn goes through the protocol, and missing capabilities are not applicable.
+@Suite(.serialized)
+struct AdapterTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    private func folder(_ files: [String: String]) throws -> String {
+        try CLIProcess.temporaryFolder(files, prefix: "sr-adapter")
+    }
+
+    private var reference: AdapterEngine {
+        AdapterEngine(command: "stream-replay adapter", selfExecutable: CLIProcess.executable.path)
+    }
+
+    // MARK: the reference adapter
+
+    @Test func theReferenceAdapterGivesTheInProcessVerdictOfEveryScenarioItPlays() async throws {
+        let files = try ScenarioDiscovery.files(in: [Self.repository.appendingPathComponent("scenarios").path])
+        #expect(files.count >= 100)
+        let inProcess = await ScenarioRunner(options: .init(jobs: 2)).run(files: files)
+        let adapter = await ScenarioRunner(options: .init(jobs: 2, engine: self.reference)).run(files: files)
+        #expect(adapter.results.map(\.file) == files)
+        for (ours, theirs) in zip(inProcess.results, adapter.results) {
+            if theirs.verdict == .skipped {
+                // Only the protocol's mechanical rules skip, and the reason names the rule.
+                #expect(theirs.skipReason?.hasPrefix("needs the virtual clock: ") == true, "\(theirs.file)")
+                #expect(theirs.notApplicable.isEmpty)
+            } else {
+                #expect(theirs.verdict == ours.verdict, "\(theirs.file): \(theirs.failures.first?.message ?? "")")
+                #expect(theirs.notApplicable.isEmpty, "the reference adapter reports events and writes")
+                #expect(theirs.engine?.hasPrefix("StreamReplay ChatEngine") == true)
+            }
+        }
+        let skipped = adapter.results.filter { $0.verdict == .skipped }.count
+        #expect(skipped > 0 && skipped < files.count / 4, "\(skipped) skipped")
+    }
+
+    @Test func aConcurrentTurnGoesThroughTheProtocolOnce() async throws {
+        // The runner skips concurrent turns for an adapter (real time), so this drives the
+        // session directly: five copies of one request id sent together.
+        let scenario = try ScenarioLoader().load(
+            yaml: """
+                turns: [ { user: hi, request_id: r1, concurrently: 5 } ]
+                llm: [ { stream: [ { text: once }, { finish: stop } ] } ]
+                """,
+            file: "concurrent.yaml"
+        )
+        let copies = try await ScenarioRunner(options: .init(jobs: 1, engine: self.reference)).messagesOfEachTurn(
+            scenario
+        )
+        #expect(copies.count == 5)
+        let fresh = copies.filter { copy in !copy.contains { $0[metadata: "cached"] == .bool(true) } }
+        #expect(fresh.count == 1, "one copy runs the turn, the others replay it: \(copies)")
+        #expect(copies.allSatisfy { $0.map(\.content).joined() == "once" })
+    }
+
+    // MARK: broken adapters
+
+    @Test func anAdapterThatWritesANonJSONLineIsAnErrorWithItsLineAndStderr() throws {
+        let dir = try folder([
+            "a.yaml": RunCommandTests.passing,
+            "bad.py": """
+            import sys
+            sys.stdin.readline()
+            print("hello, I am not JSON", flush=True)
+            print("my own log line", file=sys.stderr, flush=True)
+            sys.stdin.read()
+            """,
+        ])
+        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/bad.py"])
+        #expect(result.exitCode == 2)
+        #expect(result.stdout.contains("! passes"))
+        #expect(
+            result.stdout.contains(
+                "protocol error: the adapter wrote a line that is not a JSON object: hello, I am not JSON"
+            )
+        )
+        #expect(result.stdout.contains("my own log line"))
+    }
+
+    @Test func anAdapterThatExitsEarlyIsAnError() throws {
+        let dir = try folder([
+            "a.yaml": RunCommandTests.passing,
+            "early.py": """
+            import sys, json
+            sys.stdin.readline()
+            print(json.dumps({"type": "ready", "engine": "early", "capabilities": []}), flush=True)
+            sys.exit(3)
+            """,
+        ])
+        let json = dir + "/report.json"
+        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/early.py", "--json", json])
+        #expect(result.exitCode == 2)
+        #expect(result.stdout.contains("the adapter exited (or closed its output) before `stop`"))
+        let report = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(report.contains(#""verdict":"error""#))
+    }
+
+    @Test func aHungAdapterIsEndedAfterTheTimeoutAndLeavesNoProcessBehind() throws {
+        let marker = "sr-hung-\(UUID().uuidString.prefix(8))"
+        let dir = try folder([
+            "a.yaml": RunCommandTests.passing,
+            "b.yaml": RunCommandTests.passing.replacingOccurrences(of: "passes", with: "second"),
+            "hung.sh": """
+            read line
+            echo '{"type":"ready","engine":"hung","capabilities":[]}'
+            echo "about to hang" >&2
+            # A grandchild too: the whole process group must go.
+            bash -c 'exec -a \(marker) sleep 300' &
+            exec -a \(marker) sleep 300
+            """,
+        ])
+        let result = try CLIProcess.run([
+            "run", dir, "--engine", "bash \(dir)/hung.sh", "--timeout", "1", "--jobs", "1",
+        ])
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("did not finish within 1.0 seconds"))
+        #expect(result.stdout.contains("about to hang"))
+        #expect(result.stdout.contains("0 passed, 2 failed"), "the run goes on after a hung adapter")
+        let leftover = try CLIProcess.processes(matching: marker)
+        #expect(leftover.isEmpty, "left behind: \(leftover)")
+    }
+
+    @Test func aCommandThatCannotStartIsOneLineAndExit2() throws {
+        let dir = try folder(["a.yaml": RunCommandTests.passing])
+        let result = try CLIProcess.run(["run", dir, "--engine", "no-such-adapter-binary --flag"])
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stderr
+                == "error: cannot start the adapter 'no-such-adapter-binary --flag': 'no-such-adapter-binary' is not a command on PATH\n"
+        )
+        #expect(result.stdout.isEmpty)
+    }
+
+    // MARK: capabilities
+
+    @Test func checksAnAdapterCannotReportAreNotApplicableAndAloneMakeASkip() throws {
+        let events = """
+            name: events only
+            turns: [ { user: hi } ]
+            llm: [ { stream: [ { text: Hello }, { finish: stop } ] } ]
+            expect:
+              events: [ { type: user_message }, { type: assistant_message, content: Hello } ]
+            """
+        let both =
+            events.replacingOccurrences(of: "events only", with: "text and events")
+            + "\n  messages: [ { type: text, content: Hello } ]\n"
+        let dir = try folder([
+            "events-only.yaml": events,
+            "both.yaml": both,
+            "echo.py": """
+            import sys, json, urllib.request
+            def send(obj): print(json.dumps(obj), flush=True)
+            for line in sys.stdin:
+                msg = json.loads(line)
+                if msg["type"] == "start":
+                    start = msg
+                    send({"type": "ready", "engine": "echo 1", "capabilities": []})
+                elif msg["type"] == "turn":
+                    body = json.dumps({"model": start["model"], "stream": True,
+                                       "messages": [{"role": "user", "content": msg["text"]}]}).encode()
+                    request = urllib.request.Request(start["base_url"] + "/chat/completions", data=body,
+                                                     headers={"content-type": "application/json"})
+                    urllib.request.urlopen(request).read()
+                    send({"type": "message", "turn": msg["turn"],
+                          "message": {"type": "text", "content": "Hello", "metadata": {"type": "delta", "hop": 0}}})
+                    send({"type": "turn_done", "turn": msg["turn"]})
+                elif msg["type"] == "stop":
+                    break
+            """,
+        ])
+        let json = dir + "/report.json"
+        let junit = dir + "/report.xml"
+        let result = try CLIProcess.run([
+            "run", dir, "--engine", "python3 \(dir)/echo.py", "--json", json, "--junit", junit,
+        ])
+        #expect(result.exitCode == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("✓ text and events"))
+        #expect(result.stdout.contains("(events, writes not checked: the engine reports none)"))
+        #expect(result.stdout.contains("- events only"))
+        #expect(result.stdout.contains("skipped: nothing to check"))
+        let report = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(report.contains(#""not_applicable":["expect.events","invariant.text-persisted""#))
+        #expect(report.contains(#""engine":"echo 1""#))
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains(#"<property name="engine" value="echo 1"/>"#))
+        #expect(xml.contains(#"<property name="not_applicable" value="expect.events"/>"#))
+    }
+}
