@@ -141,6 +141,70 @@ struct AdapterTests {
         #expect(result.stdout.isEmpty)
     }
 
+    // MARK: matrix
+
+    @Test func theMatrixTabulatesFindingsExits0AndComparesWithACommittedTable() throws {
+        let dir = try folder([
+            "pass.yaml": RunCommandTests.passing,
+            "fail.yaml": RunCommandTests.failing,
+            "bad.py": "import sys\nsys.stdin.readline()\nprint('nope', flush=True)\nsys.stdin.read()\n",
+        ])
+        let markdown = dir + "/matrix.md"
+        let json = dir + "/matrix.json"
+        let result = try CLIProcess.run(
+            [
+                "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
+                "reference=stream-replay adapter", "--markdown", markdown, "--json", json,
+            ],
+            currentDirectory: dir
+        )
+        #expect(result.exitCode == 0, "a failing cell is a finding: \(result.stderr)")
+        let table = """
+            | scenario | ours | reference |
+            | --- | --- | --- |
+            | fail.yaml | fail at expect.messages[0].content | fail at expect.messages[0].content |
+            | pass.yaml | pass | pass |
+            | **total** | 1 pass, 1 fail, 0 error, 0 skipped | 1 pass, 1 fail, 0 error, 0 skipped |
+
+            """
+        #expect(result.stdout == table)
+        #expect(try String(contentsOfFile: markdown, encoding: .utf8) == table)
+        let report = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(report.contains(#""engine":"StreamReplay ChatEngine"#))
+        #expect(report.contains(#""first_divergence":"expect.messages[0].content""#))
+
+        // The same table again matches; a changed cell exits 1 and names the row.
+        let same = try CLIProcess.run(
+            [
+                "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
+                "reference=stream-replay adapter", "--expect", markdown,
+            ],
+            currentDirectory: dir
+        )
+        #expect(same.exitCode == 0, "\(same.stderr)")
+        try table.replacingOccurrences(of: "| pass.yaml | pass | pass |", with: "| pass.yaml | pass | fail at x |")
+            .write(toFile: markdown, atomically: true, encoding: .utf8)
+        let changed = try CLIProcess.run(
+            [
+                "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
+                "reference=stream-replay adapter", "--expect", markdown,
+            ],
+            currentDirectory: dir
+        )
+        #expect(changed.exitCode == 1)
+        #expect(changed.stderr.contains("- | pass.yaml | pass | fail at x |\n+ | pass.yaml | pass | pass |"))
+
+        // An adapter that breaks the protocol is a broken command: exit 2.
+        let broken = try CLIProcess.run(
+            ["matrix", "pass.yaml", "--engine", "bad=python3 bad.py"],
+            currentDirectory: dir
+        )
+        #expect(broken.exitCode == 2)
+        #expect(
+            broken.stdout.contains("| pass.yaml | error: the adapter wrote a line that is not a JSON object: nope |")
+        )
+    }
+
     // MARK: capabilities
 
     @Test func checksAnAdapterCannotReportAreNotApplicableAndAloneMakeASkip() throws {

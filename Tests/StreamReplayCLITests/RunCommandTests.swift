@@ -98,7 +98,7 @@ struct RunCommandTests {
         #expect(result.stdout == "\(dir)/a.yaml  alpha  [x, y]\n")
     }
 
-    @Test(arguments: ["run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter"])
+    @Test(arguments: ["run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter", "matrix"])
     func helpTeachesEachCommand(command: String) throws {
         let result = try CLIProcess.run([command, "--help"])
         #expect(result.exitCode == 0)
