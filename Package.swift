@@ -79,10 +79,28 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // Real traffic into scenarios: the recording proxy, import of captures, the provider
+        // probe. Built on the runner (the probe and `import --snapshot` run scenarios).
+        .target(
+            name: "StreamReplayCapture",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "StreamReplayEngine",
+                "StreamReplayFakeLLM",
+                "StreamReplayRunner",
+                "StreamReplayScenario",
+                "StreamReplaySSE",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "stream-replay",
             dependencies: [
                 "StreamReplayRunner",
+                "StreamReplayCapture",
                 "StreamReplayFakeLLM",
                 "StreamReplayScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -136,7 +154,8 @@ let package = Package(
         .testTarget(
             name: "StreamReplayRunnerTests",
             dependencies: [
-                "StreamReplayRunner", "StreamReplayScenario", "StreamReplayEngine", "StreamReplayFakeLLM",
+                "StreamReplayRunner", "StreamReplayCapture", "StreamReplayScenario", "StreamReplayEngine",
+                "StreamReplayFakeLLM",
                 "StreamReplayTestSupport",
             ],
             exclude: ["Snapshots"]

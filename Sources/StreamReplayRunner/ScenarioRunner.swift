@@ -318,7 +318,7 @@ package struct ScenarioRunner: Sendable {
     /// Runs `operation` and returns its result, or `nil` once `timeout` of real time passed. A run
     /// that ignores cancellation is left behind rather than waited for, so the runner itself
     /// never hangs (a safety net: scenario time is virtual and runs end in milliseconds).
-    static func withTimeout<T: Sendable>(
+    package static func withTimeout<T: Sendable>(
         _ timeout: Duration,
         _ operation: @escaping @Sendable () async -> T
     ) async -> T? {

@@ -1,4 +1,5 @@
 import Foundation
+import StreamReplayCapture
 import StreamReplayEngine
 import StreamReplayFakeLLM
 import StreamReplayRunner

@@ -1,4 +1,5 @@
 import Foundation
+import StreamReplayCapture
 import StreamReplayFakeLLM
 import StreamReplayRunner
 import StreamReplayScenario

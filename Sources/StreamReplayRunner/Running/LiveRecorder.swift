@@ -6,13 +6,13 @@ import Synchronization
 
 /// In live mode, what the engine sent and received: request bodies (checked like the fake checks
 /// them) and each response's raw body (for the wire validator).
-final class LiveRecorder: ChatEngineObserver {
+package final class LiveRecorder: ChatEngineObserver {
     /// One response as received.
-    struct Response: Sendable {
-        var hop: Int
-        var status: Int
-        var contentType: String?
-        var body: [UInt8]
+    package struct Response: Sendable {
+        package var hop: Int
+        package var status: Int
+        package var contentType: String?
+        package var body: [UInt8]
     }
 
     private struct State {

@@ -1,22 +1,22 @@
 import Foundation
-import Logging
+package import Logging
 import StreamReplayEngine
 import StreamReplayFakeLLM
-import StreamReplayScenario
+package import StreamReplayScenario
 
 /// Plays one scenario against the engine under test: the fake on an ephemeral port, scripted
 /// tools, and (for an engine that carries it) a virtual clock and seeded ids.
-struct ScenarioExecution: Sendable {
+package struct ScenarioExecution: Sendable {
     let scenario: Scenario
     let logger: Logger
     /// The engine under test.
     let engine: any EngineUnderTest
     /// Extra request parameters (the probe's `stream_options`).
-    var extraParametersJSON: String?
+    package var extraParametersJSON: String?
     /// What an adapter session saw, for the report.
     var trace = EngineTrace()
 
-    init(scenario: Scenario, logger: Logger, engine: any EngineUnderTest = InProcessEngine()) {
+    package init(scenario: Scenario, logger: Logger, engine: any EngineUnderTest = InProcessEngine()) {
         self.scenario = scenario
         self.logger = logger
         self.engine = engine
@@ -25,7 +25,7 @@ struct ScenarioExecution: Sendable {
     /// 2026-01-01T00:00:00Z in milliseconds: scenario wall time starts here.
     static let epochMilliseconds: Int64 = 1_767_225_600_000
 
-    func run() async throws -> ScenarioObservation {
+    package func run() async throws -> ScenarioObservation {
         let clock = VirtualClock()
         let idle = Duration.milliseconds(self.scenario.engine.idleTimeoutMilliseconds)
         let time = VirtualTime(clock: clock, idleTimeout: idle)
@@ -62,7 +62,7 @@ struct ScenarioExecution: Sendable {
 
     /// Plays the scenario against a real endpoint: real time, the real HTTP client (TLS), the
     /// model and key of `target`; the `llm` script is not played.
-    func runLive(_ target: LiveTarget) async throws -> ScenarioObservation {
+    package func runLive(_ target: LiveTarget) async throws -> ScenarioObservation {
         let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: VirtualClock())
         let recorder = LiveRecorder()
         var configuration = self.configuration(baseURL: target.baseURL)

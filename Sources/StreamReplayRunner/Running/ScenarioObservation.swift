@@ -1,38 +1,38 @@
-import StreamReplayEngine
-import StreamReplayFakeLLM
+package import StreamReplayEngine
+package import StreamReplayFakeLLM
 import StreamReplayScenario
 
 /// Everything one scenario run produced, collected for the checks.
-struct ScenarioObservation: Sendable {
+package struct ScenarioObservation: Sendable {
     /// One turn (one copy of a `concurrently` turn) as the caller saw it.
-    struct TurnRecord: Sendable {
-        var turnIndex: Int
-        var copy: Int
-        var conversationID: String
-        var requestID: String
-        var messages: [ChatMessage]
+    package struct TurnRecord: Sendable {
+        package var turnIndex: Int
+        package var copy: Int
+        package var conversationID: String
+        package var requestID: String
+        package var messages: [ChatMessage]
         /// The error the engine threw before starting.
-        var thrown: ThrownError?
+        package var thrown: ThrownError?
         /// The range of `writes` committed while this turn ran (sequential turns only).
-        var writeRange: Range<Int>?
+        package var writeRange: Range<Int>?
         /// Whether the request id was answered before this turn started.
-        var answeredBefore: Bool
+        package var answeredBefore: Bool
     }
 
-    var turns: [TurnRecord] = []
-    var events: [StoredEvent] = []
-    var writes: [StoredEvent] = []
-    var toolCalls: [ScriptedToolExecutor.Call] = []
-    var toolProblems: [String] = []
+    package var turns: [TurnRecord] = []
+    package var events: [StoredEvent] = []
+    package var writes: [StoredEvent] = []
+    package var toolCalls: [ScriptedToolExecutor.Call] = []
+    package var toolProblems: [String] = []
     /// Every request the fake received (chat completions only).
-    var requests: [RecordedRequest] = []
-    var unusedAnswers = 0
+    package var requests: [RecordedRequest] = []
+    package var unusedAnswers = 0
     /// Live mode: each response's raw body as received, for the wire validator.
-    var responses: [LiveRecorder.Response] = []
+    package var responses: [LiveRecorder.Response] = []
     /// The error the engine refused its configuration with.
-    var engineError: ThrownError?
+    package var engineError: ThrownError?
     /// What the engine under test could report (in process: everything).
-    var capabilities: EngineCapabilities = [.events, .writes, .concurrency]
+    package var capabilities: EngineCapabilities = [.events, .writes, .concurrency]
     /// The engine's name as it reported it.
-    var engineName = "ChatEngine"
+    package var engineName = "ChatEngine"
 }

@@ -6,13 +6,13 @@ import Synchronization
 /// call it receives. A scripted delay moves the virtual clock.
 package final class ScriptedToolExecutor: ToolExecutor {
     /// A call the executor received.
-    struct Call: Sendable, Hashable {
-        var name: String
-        var id: String
-        var argumentsJSON: String
-        var conversationID: String
-        var requestID: String
-        var hop: Int
+    package struct Call: Sendable, Hashable {
+        package var name: String
+        package var id: String
+        package var argumentsJSON: String
+        package var conversationID: String
+        package var requestID: String
+        package var hop: Int
     }
 
     /// The failure a scripted `error:` (or an exhausted `results:`) reports.
@@ -21,7 +21,7 @@ package final class ScriptedToolExecutor: ToolExecutor {
     }
 
     private struct State {
-        var calls: [Call] = []
+        package var calls: [Call] = []
         var used: [String: Int] = [:]
         var problems: [String] = []
     }
@@ -36,7 +36,7 @@ package final class ScriptedToolExecutor: ToolExecutor {
     }
 
     /// Every call received, in order.
-    var calls: [Call] { self.state.withLock { $0.calls } }
+    package var calls: [Call] { self.state.withLock { $0.calls } }
 
     /// Problems that fail the scenario (a `results:` list ran out).
     var problems: [String] { self.state.withLock { $0.problems } }

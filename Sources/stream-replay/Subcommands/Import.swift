@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreamReplayCapture
 import StreamReplayRunner
 import StreamReplayScenario
 

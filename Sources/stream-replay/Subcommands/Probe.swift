@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreamReplayCapture
 import StreamReplayRunner
 
 /// `stream-replay probe`: how does this provider stream?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreamReplayCapture
 import StreamReplayRunner
 
 /// `stream-replay record`: a recording proxy that writes each exchange as a scenario.

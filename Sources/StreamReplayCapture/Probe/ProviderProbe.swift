@@ -1,6 +1,7 @@
 import Foundation
 package import Logging
 import StreamReplayEngine
+package import StreamReplayRunner
 import StreamReplaySSE
 import StreamReplayScenario
 
