@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StreamReplayEngine", targets: ["StreamReplayEngine"]),
         .library(name: "StreamReplayScenario", targets: ["StreamReplayScenario"]),
         .library(name: "StreamReplayFakeLLM", targets: ["StreamReplayFakeLLM"]),
+        .library(name: "StreamReplayTesting", targets: ["StreamReplayTesting"]),
     ],
     dependencies: [
         // YAML: Yams composes a node tree whose every node carries its line and column.
@@ -78,6 +79,11 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
+        ),
+        // Scenario folders as Swift Testing cases against a Swift engine, in process.
+        .target(
+            name: "StreamReplayTesting",
+            dependencies: ["StreamReplayEngine", "StreamReplayRunner", "StreamReplayScenario"]
         ),
         // Real traffic into scenarios: the recording proxy, import of captures, the provider
         // probe. Built on the runner (the probe and `import --snapshot` run scenarios).
@@ -159,6 +165,10 @@ let package = Package(
                 "StreamReplayTestSupport",
             ],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "StreamReplayTestingTests",
+            dependencies: ["StreamReplayTesting", "StreamReplayEngine", "StreamReplayTestSupport"]
         ),
         .testTarget(
             name: "StreamReplayCLITests",

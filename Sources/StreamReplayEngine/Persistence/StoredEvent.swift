@@ -76,6 +76,51 @@ extension EventStore {
             self.requestID = extra["request_id"]?.stringValue
         }
 
+        /// An event as another engine's store holds it, for reporting it to a scenario run
+        /// (`StreamReplayTesting`); `extraJSON` must be a JSON object.
+        ///
+        /// - Parameters:
+        ///   - id: The event id (any unique text).
+        ///   - conversationID: The conversation.
+        ///   - seq: The position in the conversation, from 1.
+        ///   - type: `user_message`, `meta`, `tool_result` or `assistant_message`.
+        ///   - role: `user`, `tool`, `assistant`, or `nil`.
+        ///   - content: The text.
+        ///   - toolCallID: The tool call a `tool_result` answers.
+        ///   - model: The model of an `assistant_message`.
+        ///   - createdAt: The timestamp text.
+        ///   - extraJSON: The metadata, a JSON object text such as `{"request_id":"r1"}`.
+        /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/corruptEvent`` when
+        ///   `extraJSON` is not a JSON object.
+        public init(
+            id: String,
+            conversationID: String,
+            seq: Int64,
+            type: String,
+            role: String?,
+            content: String,
+            toolCallID: String? = nil,
+            model: String? = nil,
+            createdAt: String,
+            extraJSON: String
+        ) throws {
+            guard let extra = try? JSONValue(parsing: extraJSON), case .object = extra else {
+                throw EventStoreError(code: .corruptEvent, message: "the extra of event '\(id)' is not a JSON object")
+            }
+            self.init(
+                id: id,
+                conversationID: conversationID,
+                seq: seq,
+                type: type,
+                role: role,
+                content: content,
+                toolCallID: toolCallID,
+                model: model,
+                createdAt: createdAt,
+                extra: extra
+            )
+        }
+
         /// The stored form of an event just written with `seq`.
         init(_ event: NewEvent, seq: Int64) {
             self.init(

@@ -94,6 +94,11 @@ package struct TurnOutcome: Sendable {
     package var messages: [ChatMessage]
     /// The error thrown before the turn started, if it was.
     package var thrown: ThrownError?
+
+    package init(messages: [ChatMessage], thrown: ThrownError?) {
+        self.messages = messages
+        self.thrown = thrown
+    }
 }
 
 /// What an engine persisted, for the `events` checks.
@@ -102,6 +107,11 @@ package struct PersistedEvents: Sendable {
     package var events: [StoredEvent]
     /// Every event committed, in commit order; `nil` without the `writes` capability.
     package var writes: [StoredEvent]?
+
+    package init(events: [StoredEvent], writes: [StoredEvent]?) {
+        self.events = events
+        self.writes = writes
+    }
 }
 
 /// One started engine: a scenario run's turns go through it.
