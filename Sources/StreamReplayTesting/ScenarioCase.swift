@@ -159,15 +159,6 @@ struct SwiftEngineSession: EngineSession {
 
     func persisted() async throws -> PersistedEvents? {
         guard let session, self.reportsEvents, let events = try await session.events() else { return nil }
-        var firstUse: [String: Int] = [:]
-        for event in events where firstUse[event.conversationID] == nil {
-            firstUse[event.conversationID] = firstUse.count
-        }
-        let sorted = events.sorted { lhs, rhs in
-            let left = firstUse[lhs.conversationID] ?? 0
-            let right = firstUse[rhs.conversationID] ?? 0
-            return left != right ? left < right : lhs.seq < rhs.seq
-        }
-        return PersistedEvents(events: sorted, writes: nil)
+        return PersistedEvents(unordered: events, writes: nil)
     }
 }

@@ -623,24 +623,14 @@ final class AdapterSession: EngineSession {
         guard let items = answer["events"]?.arrayValue else {
             throw AdapterProtocolError(message: "the `events` answer has no `events` list", stderr: [])
         }
-        var events = try items.enumerated().map { try Self.event($1, at: "events[\($0)]") }
-        // Ordered by the runner: conversations in order of first use, then seq.
-        var firstUse: [String: Int] = [:]
-        for event in events where firstUse[event.conversationID] == nil {
-            firstUse[event.conversationID] = firstUse.count
-        }
-        events.sort { lhs, rhs in
-            let left = firstUse[lhs.conversationID] ?? 0
-            let right = firstUse[rhs.conversationID] ?? 0
-            return left != right ? left < right : lhs.seq < rhs.seq
-        }
+        let events = try items.enumerated().map { try Self.event($1, at: "events[\($0)]") }
         var writes: [StoredEvent]?
         if self.capabilities.contains(.writes) {
             writes = try (answer["writes"]?.arrayValue ?? []).enumerated().map {
                 try Self.event($1, at: "writes[\($0)]")
             }
         }
-        let persisted = PersistedEvents(events: events, writes: writes)
+        let persisted = PersistedEvents(unordered: events, writes: writes)
         self.persistedEvents.withLock { $0 = persisted }
         return persisted
     }

@@ -112,6 +112,21 @@ package struct PersistedEvents: Sendable {
         self.events = events
         self.writes = writes
     }
+
+    /// `events` reported in any order, ordered as the runner compares them: conversations in
+    /// order of first appearance, then `seq`.
+    package init(unordered events: [StoredEvent], writes: [StoredEvent]?) {
+        var firstUse: [String: Int] = [:]
+        for event in events where firstUse[event.conversationID] == nil {
+            firstUse[event.conversationID] = firstUse.count
+        }
+        let ordered = events.sorted { lhs, rhs in
+            let left = firstUse[lhs.conversationID] ?? 0
+            let right = firstUse[rhs.conversationID] ?? 0
+            return left != right ? left < right : lhs.seq < rhs.seq
+        }
+        self.init(events: ordered, writes: writes)
+    }
 }
 
 /// One started engine: a scenario run's turns go through it.

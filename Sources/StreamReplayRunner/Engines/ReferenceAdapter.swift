@@ -105,8 +105,8 @@ package struct ReferenceAdapter: Sendable {
                     self.send(
                         .object([
                             .init("type", .string("events")),
-                            .init("events", .array(events.map(Self.event))),
-                            .init("writes", .array(writes.all.map(Self.event))),
+                            .init("events", .array(events.map(ObservationValues.event))),
+                            .init("writes", .array(writes.all.map(ObservationValues.event))),
                         ])
                     )
                 case "stop":
@@ -180,22 +180,6 @@ package struct ReferenceAdapter: Sendable {
             return ToolDefinition(name: name, description: tool["description"]?.stringValue, parametersJSON: parameters)
         }
         return configuration
-    }
-
-    /// A stored event in the protocol's shape.
-    static func event(_ event: StoredEvent) -> ScenarioValue {
-        .object([
-            .init("id", .string(event.id)),
-            .init("conversation_id", .string(event.conversationID)),
-            .init("seq", .int(Int(event.seq))),
-            .init("type", .string(event.type)),
-            .init("role", event.role.map { .string($0) } ?? .null),
-            .init("content", .string(event.content)),
-            .init("tool_call_id", event.toolCallID.map { .string($0) } ?? .null),
-            .init("model", event.model.map { .string($0) } ?? .null),
-            .init("extra", ObservationValues.json(event.extra)),
-            .init("created_at", .string(event.createdAt)),
-        ])
     }
 }
 
