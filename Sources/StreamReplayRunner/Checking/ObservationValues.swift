@@ -66,6 +66,12 @@ enum ObservationValues {
         ])
     }
 
+    /// JSON text as a value, keys in the order they were written (the engine's parser; the
+    /// scenario module's own sorts them).
+    static func parse(_ text: String) -> ScenarioValue? {
+        (try? JSONValue(parsing: text)).map(self.json)
+    }
+
     static func json(_ value: JSONValue) -> ScenarioValue {
         switch value {
         case .null: .null

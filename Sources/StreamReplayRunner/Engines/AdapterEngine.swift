@@ -334,7 +334,7 @@ actor AdapterConnection {
         let trimmed = line.hasSuffix("\r") ? String(line.dropLast()) : line
         guard !trimmed.isEmpty, self.failure == nil else { return }
         self.trace.received(trimmed)
-        guard let object = try? ScenarioValue.parseJSON(Array(trimmed.utf8)), case .object = object else {
+        guard let object = ObservationValues.parse(trimmed), case .object = object else {
             self.protocolError("the adapter wrote a line that is not a JSON object: \(self.trace.redact(trimmed))")
             return
         }

@@ -42,7 +42,7 @@ package struct ReferenceAdapter: Sendable {
             for try await raw in lines {
                 let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
                 if line.isEmpty { continue }
-                guard let object = try? ScenarioValue.parseJSON(Array(line.utf8)), case .object = object,
+                guard let object = ObservationValues.parse(line), case .object = object,
                     let type = object["type"]?.stringValue
                 else {
                     self.logger.error("not a protocol line: \(line)")
