@@ -172,7 +172,7 @@ package struct ScenarioRunner: Sendable {
             if self.options.live != nil, scenario.live == nil {
                 return Self.skipped(loaded, reason: "no live: section (live mode plays only scenarios that have one)")
             }
-            if !self.options.engine.carriesVirtualClock, self.options.live == nil,
+            if self.options.engine.knownToLackVirtualClock, self.options.live == nil,
                 let reason = VirtualClockRules.skipReason(for: scenario)
             {
                 var skipped = Self.skipped(loaded, reason: reason)
@@ -269,6 +269,9 @@ package struct ScenarioRunner: Sendable {
                 result.skipReason = "nothing to check: every expectation needs what the engine does not report"
             }
             if result.verdict != .pass { result.transcript += trace.reportLines }
+        case .failure(let skip as ScenarioExecution.ScenarioSkip):
+            result.verdict = .skipped
+            result.skipReason = skip.reason
         case .failure(let error as AdapterProtocolError):
             result.verdict = .error
             var error = error

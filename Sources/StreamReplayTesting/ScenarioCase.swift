@@ -91,6 +91,7 @@ struct SwiftEngine<Engine: ScenarioEngine>: EngineUnderTest {
 
     var label: String { String(describing: Engine.self) }
     var carriesVirtualClock: Bool { self.engine.carriesVirtualClock }
+    var knownToLackVirtualClock: Bool { !self.engine.carriesVirtualClock }
 
     func withSession<T: Sendable>(
         _ setup: EngineSetup,
@@ -107,9 +108,19 @@ struct SwiftEngine<Engine: ScenarioEngine>: EngineUnderTest {
             let started = try await self.engine.start(context)
             // An engine that reports events reports a list (empty at first); `nil` means never.
             let reportsEvents = try await started.events() != nil
-            session = SwiftEngineSession(session: started, refusal: nil, reportsEvents: reportsEvents)
+            session = SwiftEngineSession(
+                session: started,
+                refusal: nil,
+                reportsEvents: reportsEvents,
+                carriesClock: self.engine.carriesVirtualClock
+            )
         } catch let error as ChatEngineError {
-            session = SwiftEngineSession(session: nil, refusal: ThrownError(error), reportsEvents: false)
+            session = SwiftEngineSession(
+                session: nil,
+                refusal: ThrownError(error),
+                reportsEvents: false,
+                carriesClock: self.engine.carriesVirtualClock
+            )
         }
         return try await body(session)
     }
@@ -121,7 +132,13 @@ struct SwiftEngineSession: EngineSession {
     let refusal: ThrownError?
     let reportsEvents: Bool
 
-    var capabilities: EngineCapabilities { self.reportsEvents ? [.events, .concurrency] : [.concurrency] }
+    let carriesClock: Bool
+
+    var capabilities: EngineCapabilities {
+        var capabilities: EngineCapabilities = self.reportsEvents ? [.events, .concurrency] : [.concurrency]
+        if self.carriesClock { capabilities.insert(.clock) }
+        return capabilities
+    }
     var engineName: String { "swift" }
     var writesSoFar: Int? { get async { nil } }
 

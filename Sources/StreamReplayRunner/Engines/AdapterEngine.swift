@@ -20,6 +20,8 @@ package struct AdapterEngine: EngineUnderTest {
     package var command: String
     /// This executable, which a command word `stream-replay` stands for.
     package var selfExecutable: String?
+    /// The capabilities the adapter said in its first `ready` (the same in every session).
+    private let learned = LearnedCapabilities()
 
     package init(command: String, selfExecutable: String? = nil) {
         self.command = command
@@ -27,7 +29,8 @@ package struct AdapterEngine: EngineUnderTest {
     }
 
     package var label: String { "adapter: \(self.command)" }
-    package var carriesVirtualClock: Bool { false }
+    package var carriesVirtualClock: Bool { self.learned.value?.contains(.clock) ?? false }
+    package var knownToLackVirtualClock: Bool { self.learned.value.map { !$0.contains(.clock) } ?? false }
 
     /// The command with every `stream-replay` word replaced by this executable's path.
     var resolvedCommand: String {
@@ -92,6 +95,7 @@ package struct AdapterEngine: EngineUnderTest {
                         on: connection,
                         setup: setup
                     )
+                    if session.refusal == nil { self.learned.value = session.capabilities }
                     result = .success(try await body(session))
                 } catch {
                     result = .failure(error)
@@ -142,6 +146,16 @@ package struct AdapterEngine: EngineUnderTest {
             group.cancelAll()
             return first
         }
+    }
+}
+
+/// What an adapter said it can do, learnt from its first `ready`.
+final class LearnedCapabilities: Sendable {
+    private let state = Mutex<EngineCapabilities?>(nil)
+
+    var value: EngineCapabilities? {
+        get { self.state.withLock { $0 } }
+        set { self.state.withLock { $0 = newValue } }
     }
 }
 
@@ -273,10 +287,36 @@ actor AdapterConnection {
         var requestID: String
     }
 
+    /// Scenario time, once the adapter said it carries the clock.
+    private var link: ClockLink?
+    /// Waiting for the adapter's clock to reach a time (`clock_set`).
+    private var clockWaiters: [(milliseconds: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var adapterTime = 0
+
     init(writer: StandardInputWriter, tools: ScriptedToolExecutor, trace: EngineTrace) {
         self.writer = writer
         self.tools = tools
         self.trace = trace
+    }
+
+    /// Links scenario time: the adapter carries the clock.
+    func carryClock(_ link: ClockLink) {
+        self.link = link
+    }
+
+    /// Sends the runner's time and waits until the adapter's clock is there (`clock_set`).
+    func synchroniseClock(to offset: Duration) async {
+        let milliseconds = Int(ScenarioExecution.milliseconds(offset))
+        guard self.failure == nil, !self.stopped, milliseconds > self.adapterTime else { return }
+        do {
+            try await self.send(.object([.init("type", .string("clock")), .init("now_ms", .int(milliseconds))]))
+        } catch {
+            return
+        }
+        if self.adapterTime >= milliseconds || self.failure != nil { return }
+        await withCheckedContinuation { continuation in
+            self.clockWaiters.append((milliseconds, continuation))
+        }
     }
 
     // MARK: Writing
@@ -392,6 +432,22 @@ actor AdapterConnection {
                 self.answeringTools = true
                 Task { await self.answerTools() }
             }
+        case "progress":
+            guard let link, let response = object["response"]?.stringValue else { break }
+            if object["finished"] == .bool(true) {
+                link.time.finished(responseID: response)
+            } else if let bytes = Self.int(object["bytes"]) {
+                link.time.consumed(bytes: bytes, responseID: response)
+            }
+        case "retry_wait":
+            guard let link, let milliseconds = Self.int(object["ms"]) else { break }
+            Task { await link.advance(by: .milliseconds(milliseconds)) }
+        case "clock_set":
+            guard let milliseconds = Self.int(object["now_ms"]) else { break }
+            self.adapterTime = max(self.adapterTime, milliseconds)
+            let ready = self.clockWaiters.filter { $0.milliseconds <= self.adapterTime }
+            self.clockWaiters.removeAll { $0.milliseconds <= self.adapterTime }
+            for waiter in ready { waiter.continuation.resume() }
         case "events":
             // The answer may come while `send` is still suspended, before anyone waits.
             self.eventsLine = object
@@ -453,6 +509,8 @@ actor AdapterConnection {
             self.turns[number]?.done?.resume(throwing: error)
             self.turns[number]?.done = nil
         }
+        for waiter in self.clockWaiters { waiter.continuation.resume() }
+        self.clockWaiters.removeAll()
         return error
     }
 
@@ -527,6 +585,17 @@ final class AdapterSession: EngineSession {
         let names = answer["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var capabilities = EngineCapabilities(names: names)
         if !capabilities.contains(.events) { capabilities.remove(.writes) }
+        if let link = setup.link {
+            if capabilities.contains(.clock) {
+                await connection.carryClock(link)
+                link.setMirror { offset in await connection.synchroniseClock(to: offset) }
+                link.isVirtual = true
+            } else {
+                link.isVirtual = false
+            }
+        } else {
+            capabilities.remove(.clock)  // live mode: time is real
+        }
         return AdapterSession(
             connection: connection,
             capabilities: capabilities,
@@ -575,6 +644,9 @@ final class AdapterSession: EngineSession {
                 ])
             ),
             .init("tools", .array(tools)),
+            // An extension: for an adapter with the `clock` capability, wall time is this plus
+            // the clock's offset, as in process.
+            .init("clock_epoch_ms", .int(Int(ScenarioExecution.epochMilliseconds))),
         ])
     }
 

@@ -10,8 +10,11 @@ package import StreamReplayScenario
 package protocol EngineUnderTest: Sendable {
     /// How reports name the engine (`ChatEngine (in process)`, `adapter: python3 my.py`).
     var label: String { get }
-    /// Whether this engine can be driven on scenario (virtual) time.
+    /// Whether this engine is known to run on scenario (virtual) time.
     var carriesVirtualClock: Bool { get }
+    /// Whether this engine is known to run in real time only: scenarios that need the virtual
+    /// clock are then skipped without starting it. (An adapter is known once it said `ready`.)
+    var knownToLackVirtualClock: Bool { get }
 
     /// Starts a fresh engine for one scenario run, hands it to `body`, and ends it afterwards
     /// (also when `body` throws or the task is cancelled).
@@ -36,6 +39,9 @@ package struct EngineSetup: Sendable {
     package var logger: Logger
     /// What an adapter session saw, for the report.
     package var trace = EngineTrace()
+    /// Scenario time, for an engine that carries the clock in another process; `nil` in live
+    /// mode.
+    package var link: ClockLink?
 }
 
 /// What an engine can do beyond yielding messages (the protocol's capabilities).
@@ -49,6 +55,9 @@ package struct EngineCapabilities: OptionSet, Sendable, Hashable {
     package static let writes = EngineCapabilities(rawValue: 2)
     /// It runs the copies of a `concurrently` turn at once.
     package static let concurrency = EngineCapabilities(rawValue: 4)
+    /// It runs on the runner's clock (an extension of the protocol: `clock`, `clock_set`,
+    /// `progress`, `retry_wait`).
+    package static let clock = EngineCapabilities(rawValue: 8)
 
     /// The protocol's names of these capabilities.
     package var names: [String] {
@@ -56,6 +65,7 @@ package struct EngineCapabilities: OptionSet, Sendable, Hashable {
         if self.contains(.events) { names.append("events") }
         if self.contains(.writes) { names.append("writes") }
         if self.contains(.concurrency) { names.append("concurrency") }
+        if self.contains(.clock) { names.append("clock") }
         return names
     }
 
@@ -65,6 +75,7 @@ package struct EngineCapabilities: OptionSet, Sendable, Hashable {
         if names.contains("events") { self.insert(.events) }
         if names.contains("writes") { self.insert(.writes) }
         if names.contains("concurrency") { self.insert(.concurrency) }
+        if names.contains("clock") { self.insert(.clock) }
     }
 }
 
@@ -160,6 +171,7 @@ package struct InProcessEngine: EngineUnderTest {
 
     package var label: String { "ChatEngine (in process)" }
     package var carriesVirtualClock: Bool { true }
+    package var knownToLackVirtualClock: Bool { false }
 
     package func withSession<T: Sendable>(
         _ setup: EngineSetup,
@@ -195,7 +207,7 @@ struct InProcessSession: EngineSession {
     let writes: WriteLog
     let refusal: ThrownError?
 
-    var capabilities: EngineCapabilities { [.events, .writes, .concurrency] }
+    var capabilities: EngineCapabilities { [.events, .writes, .concurrency, .clock] }
     var engineName: String { "ChatEngine" }
 
     func play(_ turn: Turn) async throws -> [TurnOutcome] {

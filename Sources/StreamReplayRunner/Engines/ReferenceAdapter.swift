@@ -36,6 +36,8 @@ package struct ReferenceAdapter: Sendable {
         let writes = WriteLog()
         store.setWriteObserver { writes.append($0) }
         let tools = ForwardingTools(state: state, send: self.send)
+        // The runner's clock, carried across the protocol: it moves only when the runner says.
+        let clock = VirtualClock()
         var engine: ChatEngine?
         var turns: [Task<Void, Never>] = []
         do {
@@ -50,18 +52,29 @@ package struct ReferenceAdapter: Sendable {
                 }
                 switch type {
                 case "start":
+                    let epoch = AdapterConnection.int(object["clock_epoch_ms"]).map(Int64.init) ?? 1_767_225_600_000
+                    let dependencies = ChatEngineDependencies(
+                        clock: clock,
+                        wallClock: { epoch + ScenarioExecution.milliseconds(clock.now.offset) },
+                        ids: SeededIDSource(seed: 0),
+                        observer: ProgressReporter(send: self.send)
+                    )
                     do throws(ChatEngineError) {
                         engine = try ChatEngine(
                             configuration: Self.configuration(from: object),
                             store: store,
                             tools: tools,
+                            dependencies: dependencies,
                             logger: self.logger
                         )
                         self.send(
                             .object([
                                 .init("type", .string("ready")),
                                 .init("engine", .string(self.engineName)),
-                                .init("capabilities", .array(["events", "writes", "concurrency"].map { .string($0) })),
+                                .init(
+                                    "capabilities",
+                                    .array(["events", "writes", "concurrency", "clock"].map { .string($0) })
+                                ),
                                 .init("profile", .string("openai")),
                             ])
                         )
@@ -83,18 +96,21 @@ package struct ReferenceAdapter: Sendable {
                     let requestID = object["request_id"]?.stringValue ?? ""
                     let text = object["text"]?.stringValue ?? ""
                     state.begin(turn: number, conversationID: conversation, requestID: requestID)
+                    // Started here, in arrival order, so that the copies of a `concurrently` turn
+                    // begin in turn-number order as they do in process; read concurrently.
+                    let started = Result { () throws(ChatEngineError) in
+                        try engine.processMessage(conversationID: conversation, text: text, requestID: requestID)
+                    }
                     turns.append(
                         Task {
-                            await self.play(
-                                engine: engine,
-                                turn: number,
-                                conversation: conversation,
-                                requestID: requestID,
-                                text: text
-                            )
+                            await self.play(started, turn: number)
                             state.end(turn: number)
                         }
                     )
+                case "clock":
+                    guard let milliseconds = AdapterConnection.int(object["now_ms"]) else { continue }
+                    _ = clock.advance(to: VirtualClock.Instant(offset: .milliseconds(milliseconds)))
+                    self.send(.object([.init("type", .string("clock_set")), .init("now_ms", .int(milliseconds))]))
                 case "tool_result":
                     guard let call = AdapterConnection.int(object["call"]) else { continue }
                     state.answer(call: call, with: object)
@@ -127,9 +143,9 @@ package struct ReferenceAdapter: Sendable {
         return 0
     }
 
-    private func play(engine: ChatEngine, turn: Int, conversation: String, requestID: String, text: String) async {
-        do {
-            let messages = try engine.processMessage(conversationID: conversation, text: text, requestID: requestID)
+    private func play(_ started: Result<ChatMessageStream, ChatEngineError>, turn: Int) async {
+        switch started {
+        case .success(let messages):
             for await message in messages {
                 self.send(
                     .object([
@@ -140,7 +156,7 @@ package struct ReferenceAdapter: Sendable {
                 )
             }
             self.send(.object([.init("type", .string("turn_done")), .init("turn", .int(turn))]))
-        } catch {
+        case .failure(let error):
             self.send(
                 .object([
                     .init("type", .string("turn_refused")),
@@ -180,6 +196,36 @@ package struct ReferenceAdapter: Sendable {
             return ToolDefinition(name: name, description: tool["description"]?.stringValue, parametersJSON: parameters)
         }
         return configuration
+    }
+}
+
+/// Tells the runner how far the engine read each response and when it waits to retry, so that
+/// the runner's scenario time can follow (the `clock` capability).
+private struct ProgressReporter: ChatEngineObserver {
+    let send: @Sendable (ScenarioValue) -> Void
+
+    func engineConsumed(bytes: Int, of response: ObservedResponse) {
+        guard let id = response.requestIDHeader else { return }
+        self.send(
+            .object([.init("type", .string("progress")), .init("response", .string(id)), .init("bytes", .int(bytes))])
+        )
+    }
+
+    func engineFinished(_ response: ObservedResponse) {
+        guard let id = response.requestIDHeader else { return }
+        self.send(
+            .object([
+                .init("type", .string("progress")), .init("response", .string(id)), .init("finished", .bool(true)),
+            ])
+        )
+    }
+
+    func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {
+        self.send(
+            .object([
+                .init("type", .string("retry_wait")), .init("ms", .int(Int(ScenarioExecution.milliseconds(delay)))),
+            ])
+        )
     }
 }
 

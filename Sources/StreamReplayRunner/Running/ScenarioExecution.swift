@@ -29,12 +29,15 @@ package struct ScenarioExecution: Sendable {
         let clock = VirtualClock()
         let idle = Duration.milliseconds(self.scenario.engine.idleTimeoutMilliseconds)
         let time = VirtualTime(clock: clock, idleTimeout: idle)
-        let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: clock)
-        let script = FakeLLMScript(scenario: self.scenario)
         // An engine that does not carry the clock lives in real time: the fake then plays
-        // `delay_ms` as real waits.
-        let pacer: any FakeLLMPacer = self.engine.carriesVirtualClock ? time : RealTimePacer()
-        return try await FakeLLMServer.withRunning(script: script, pacer: pacer, logger: self.logger) { server in
+        // `delay_ms` as real waits (an adapter says which in its `ready`).
+        let link = ClockLink(clock: clock, time: time, virtual: self.engine.carriesVirtualClock)
+        time.setSynchronise { await link.synchronise() }
+        let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: clock) { await link.synchronise() }
+        let script = FakeLLMScript(scenario: self.scenario)
+        return try await FakeLLMServer.withRunning(script: script, pacer: LinkedPacer(link: link), logger: self.logger)
+        {
+            server in
             let dependencies = ChatEngineDependencies(
                 clock: clock,
                 wallClock: { Self.epochMilliseconds + Self.milliseconds(clock.now.offset) },
@@ -48,8 +51,10 @@ package struct ScenarioExecution: Sendable {
                     tools: tools,
                     dependencies: dependencies,
                     logger: self.logger,
-                    trace: self.trace
-                )
+                    trace: self.trace,
+                    link: link
+                ),
+                clockRules: true
             )
             // The engine may have what it needs before the fake has counted its last write: the
             // report waits for the fake's own account of every answer.
@@ -88,8 +93,14 @@ package struct ScenarioExecution: Sendable {
 
     /// Runs every turn in order (`concurrently` copies at once) through a fresh session of the
     /// engine under test, and collects what came out.
-    private func playTurns(_ setup: EngineSetup) async throws -> ScenarioObservation {
+    private func playTurns(_ setup: EngineSetup, clockRules: Bool = false) async throws -> ScenarioObservation {
         try await self.engine.withSession(setup) { session in
+            // An engine in real time cannot play what needs scenario time (decided from the file).
+            if clockRules, session.refusal == nil, !session.capabilities.contains(.clock),
+                let reason = VirtualClockRules.skipReason(for: self.scenario)
+            {
+                throw ScenarioSkip(reason: reason)
+            }
             var observation = ScenarioObservation()
             observation.capabilities = session.capabilities
             observation.engineName = session.engineName
@@ -164,6 +175,11 @@ package struct ScenarioExecution: Sendable {
             ToolDefinition(name: tool.name, description: tool.description, parametersJSON: tool.parameters?.jsonString)
         }
         return configuration
+    }
+
+    /// The scenario cannot be played against this engine: it is `skipped` with `reason`.
+    struct ScenarioSkip: Error {
+        var reason: String
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

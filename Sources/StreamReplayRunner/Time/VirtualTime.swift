@@ -40,6 +40,8 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
     }
 
     private let state = Mutex(State())
+    /// Waits until an engine in another process has the runner's time (the `clock` capability).
+    private let synchronise = Mutex<(@Sendable () async -> Void)?>(nil)
 
     init(clock: VirtualClock, idleTimeout: Duration) {
         self.clock = clock
@@ -54,6 +56,7 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
         let progress = self.state.withLock { $0.responses[context.responseID] }
         guard let progress, !progress.finished else { throw CancellationError() }
         self.clock.advance(by: .milliseconds(milliseconds))
+        await self.synchronise.withLock({ $0 })?()
         if progress.lastActivity.duration(to: self.clock.now) >= self.idleTimeout {
             // The engine's idle watchdog fires: it ends the response; send nothing more until then.
             await self.wait(for: context.responseID, bytes: Int.max, untilFinished: true)
@@ -70,6 +73,28 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
 
     func engineConsumed(bytes: Int, of response: ObservedResponse) {
         guard let id = response.requestIDHeader else { return }
+        self.consumed(bytes: bytes, responseID: id)
+    }
+
+    func engineFinished(_ response: ObservedResponse) {
+        guard let id = response.requestIDHeader else { return }
+        self.finished(responseID: id)
+    }
+
+    func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {
+        self.clock.advance(by: delay)
+        if let synchronise = self.synchronise.withLock({ $0 }) {
+            Task { await synchronise() }
+        }
+    }
+
+    /// Sets how to wait until an engine in another process has the runner's time.
+    func setSynchronise(_ synchronise: @escaping @Sendable () async -> Void) {
+        self.synchronise.withLock { $0 = synchronise }
+    }
+
+    /// The engine handled the first `bytes` of the response whose `x-request-id` is `id`.
+    func consumed(bytes: Int, responseID id: String) {
         let now = self.clock.now
         self.update(id) { progress in
             if progress == nil {
@@ -81,17 +106,13 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
         }
     }
 
-    func engineFinished(_ response: ObservedResponse) {
-        guard let id = response.requestIDHeader else { return }
+    /// The engine stopped reading the response whose `x-request-id` is `id`.
+    func finished(responseID id: String) {
         let now = self.clock.now
         self.update(id) { progress in
             if progress == nil { progress = Progress(lastActivity: now) }
             progress?.finished = true
         }
-    }
-
-    func engineWillRetry(after delay: Duration, conversationID: String, requestID: String, hop: Int) {
-        self.clock.advance(by: delay)
     }
 
     // MARK: Waiting

@@ -30,9 +30,13 @@ package final class ScriptedToolExecutor: ToolExecutor {
     private let clock: VirtualClock
     private let state = Mutex(State())
 
-    init(tools: [ToolScript], clock: VirtualClock) {
+    /// Waits until an engine in another process has the runner's time after a delay.
+    private let synchronise: (@Sendable () async -> Void)?
+
+    init(tools: [ToolScript], clock: VirtualClock, synchronise: (@Sendable () async -> Void)? = nil) {
         self.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.clock = clock
+        self.synchronise = synchronise
     }
 
     /// Every call received, in order.
@@ -74,6 +78,7 @@ package final class ScriptedToolExecutor: ToolExecutor {
         }
         if let delay = self.tools[call.name]?.delayMilliseconds, delay > 0 {
             self.clock.advance(by: .milliseconds(delay))
+            await self.synchronise?()
         }
         return try outcome.get()
     }
