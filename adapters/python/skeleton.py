@@ -9,6 +9,7 @@ marked TODO with calls into your engine. Try it:
 """
 import json
 import sys
+import traceback
 
 OUT = sys.stdout
 sys.stdout = sys.stderr  # a stray print() must never reach the protocol stream
@@ -42,12 +43,13 @@ class EchoEngine:
 
     def __init__(self, start):
         self.events = []  # what the engine persisted; your engine would read these from its store
+        self.model = start.get("model")
         self.calls = 0    # tool_call numbers must be unique in the scenario
 
-    def persist(self, conversation, kind, role, content, extra, tool_call_id=None):
+    def persist(self, conversation, kind, role, content, extra, tool_call_id=None, model=None):
         seq = 1 + sum(1 for e in self.events if e["conversation_id"] == conversation)
         self.events.append({"conversation_id": conversation, "seq": seq, "type": kind, "role": role,
-                            "content": content, "tool_call_id": tool_call_id, "model": None, "extra": extra})
+                            "content": content, "tool_call_id": tool_call_id, "model": model, "extra": extra})
 
     def call_tool(self, turn, name, call_id, arguments):
         """Forward one tool call to the runner's scripted tools and wait for its result."""
@@ -80,7 +82,7 @@ class EchoEngine:
         send({"type": "message", "turn": number,
               "message": {"type": "text", "content": answer, "metadata": {"type": "delta", "hop": 0}}})
         self.persist(conversation, "assistant_message", "assistant", answer,
-                     {"user_request_id": rid, "request_id": f"assistant:{rid}"})
+                     {"user_request_id": rid, "request_id": f"assistant:{rid}"}, model=self.model)
         send({"type": "turn_done", "turn": number})
 
 
@@ -94,8 +96,16 @@ def main():
                 engine = EchoEngine(msg)  # TODO: on a configuration your engine rejects, send instead
                 # {"type": "refused", "code": "invalid_configuration", "message": "..."}
                 send({"type": "ready", "engine": "echo-skeleton 1.0", "capabilities": ["events"]})
-            elif kind == "turn":
-                engine.turn(msg)
+            elif kind == "turn" and engine is not None:
+                try:
+                    engine.turn(msg)
+                except Stop:
+                    raise
+                except Exception as exc:  # never crash: end the turn with an error instead
+                    traceback.print_exc()
+                    send({"type": "message", "turn": msg["turn"], "message": {"type": "error",
+                          "content": f"adapter failed: {exc}", "metadata": {"code": "adapter_error", "hop": 0}}})
+                    send({"type": "turn_done", "turn": msg["turn"]})
             elif kind == "events":  # only asked because "events" is in the capabilities
                 send({"type": "events", "events": engine.events})
             elif kind == "stop":
