@@ -37,3 +37,6 @@ ci/cookbook-check.sh "$BIN"
 
 echo "== live mode against a third-party mock"
 ci/live-mock.sh "$BIN"
+
+echo "== engines behind the adapter protocol: the openai Python SDK"
+ci/openai-sdk-matrix.sh "$BIN"
