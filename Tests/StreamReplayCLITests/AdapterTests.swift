@@ -127,6 +127,29 @@ struct AdapterTests {
         #expect(result.stdout.contains("my own log line"))
     }
 
+    @Test func aMessageForATurnNeverSentIsAProtocolError() throws {
+        let dir = try folder([
+            "a.yaml": RunCommandTests.passing,
+            "stray.py": """
+            import sys, json
+            def send(obj): print(json.dumps(obj), flush=True)
+            for line in sys.stdin:
+                msg = json.loads(line)
+                if msg["type"] == "start":
+                    send({"type": "ready", "engine": "stray", "capabilities": []})
+                elif msg["type"] == "turn":
+                    send({"type": "turn_done", "turn": msg["turn"] + 41})
+                elif msg["type"] == "stop":
+                    break
+            """,
+        ])
+        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/stray.py"])
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stdout.contains(#"protocol error: turn_done for an unknown turn: {"type": "turn_done", "turn": 42}"#)
+        )
+    }
+
     @Test func anAdapterThatExitsEarlyIsAnError() throws {
         let dir = try folder([
             "a.yaml": RunCommandTests.passing,

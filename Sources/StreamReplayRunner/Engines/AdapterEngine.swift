@@ -618,7 +618,7 @@ final class AdapterSession: EngineSession {
                 ),
             ])
         }
-        return .object([
+        var members: [ScenarioValue.Member] = [
             .init("type", .string("start")),
             .init("protocol", .int(1)),
             .init("scenario", .string(setup.scenarioName)),
@@ -644,10 +644,13 @@ final class AdapterSession: EngineSession {
                 ])
             ),
             .init("tools", .array(tools)),
-            // An extension: for an adapter with the `clock` capability, wall time is this plus
-            // the clock's offset, as in process.
-            .init("clock_epoch_ms", .int(Int(ScenarioExecution.epochMilliseconds))),
-        ])
+        ]
+        // An extension, offered only where scenario time exists (not in live mode): an adapter
+        // with the `clock` capability runs on the runner's clock, wall time this plus its offset.
+        if setup.link != nil {
+            members.append(.init("clock_epoch_ms", .int(Int(ScenarioExecution.epochMilliseconds))))
+        }
+        return .object(members)
     }
 
     func play(_ turn: Turn) async throws -> [TurnOutcome] {

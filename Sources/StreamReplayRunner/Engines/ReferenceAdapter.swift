@@ -52,13 +52,19 @@ package struct ReferenceAdapter: Sendable {
                 }
                 switch type {
                 case "start":
-                    let epoch = AdapterConnection.int(object["clock_epoch_ms"]).map(Int64.init) ?? 1_767_225_600_000
-                    let dependencies = ChatEngineDependencies(
-                        clock: clock,
-                        wallClock: { epoch + ScenarioExecution.milliseconds(clock.now.offset) },
-                        ids: SeededIDSource(seed: 0),
-                        observer: ProgressReporter(send: self.send)
-                    )
+                    // The runner's clock when it offers one (`clock_epoch_ms`), else real time
+                    // (live mode).
+                    let dependencies: ChatEngineDependencies
+                    if let epoch = AdapterConnection.int(object["clock_epoch_ms"]).map(Int64.init) {
+                        dependencies = ChatEngineDependencies(
+                            clock: clock,
+                            wallClock: { epoch + ScenarioExecution.milliseconds(clock.now.offset) },
+                            ids: SeededIDSource(seed: 0),
+                            observer: ProgressReporter(send: self.send)
+                        )
+                    } else {
+                        dependencies = ChatEngineDependencies()
+                    }
                     do throws(ChatEngineError) {
                         engine = try ChatEngine(
                             configuration: Self.configuration(from: object),
