@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // The engine's HTTP client: a streamed response body and TLS for live endpoints.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The decompression limit type of AsyncHTTPClient's gzip/deflate decoding.
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // Logging API; only the CLI bootstraps a backend.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // The engine's event store on the system SQLite.
@@ -44,6 +46,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 public import Logging
 import NIOCore
+import NIOHTTPCompression
 import Synchronization
 
 /// A streaming chat engine: one call of ``processMessage(conversationID:text:requestID:)`` is one
@@ -172,7 +173,10 @@ enum EngineHTTPClient {
             connectTimeout.components.seconds * 1000
             + connectTimeout.components.attoseconds / 1_000_000_000_000_000
         configuration.timeout = .init(connect: .milliseconds(max(1, milliseconds)), read: nil)
-        configuration.decompression = .disabled
+        // A proxy may compress an event stream whatever the request asked (it sends
+        // `Accept-Encoding: identity`): gzip and deflate are decoded before the SSE decoder, with
+        // a ratio limit against decompression bombs; any other encoding fails the turn by name.
+        configuration.decompression = .enabled(limit: .ratio(500))
         // A 3xx is the provider's answer (http_error), not something to follow.
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

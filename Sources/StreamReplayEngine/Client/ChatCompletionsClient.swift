@@ -162,6 +162,8 @@ struct ChatCompletionsClient: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "text/event-stream")
+        // Uncompressed, please (the client still decodes gzip and deflate if a proxy compresses).
+        headers.add(name: "Accept-Encoding", value: "identity")
         headers.add(name: "User-Agent", value: "stream-replay-engine/0.1")
         if let key = self.configuration.apiKey, !key.isEmpty {
             headers.add(name: "Authorization", value: "Bearer \(key)")
@@ -225,6 +227,12 @@ struct ChatCompletionsClient: Sendable {
         let contentType = responseHeaders.first(name: "content-type")
         if status == 200, !(contentType?.lowercased().hasPrefix("text/event-stream") ?? false) {
             reader.fail(.notEventStream(contentType: contentType))
+            return reader
+        }
+        if let encoding = responseHeaders.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces),
+            !["", "identity", "gzip", "x-gzip", "deflate"].contains(encoding.lowercased())
+        {
+            reader.fail(.undecodableEncoding(encoding))
             return reader
         }
 

@@ -72,6 +72,14 @@ struct TurnFailure: Error, Sendable, Hashable {
         )
     }
 
+    static func undecodableEncoding(_ encoding: String) -> TurnFailure {
+        TurnFailure(
+            code: "not_event_stream",
+            message:
+                "The provider's event stream is encoded with '\(encoding)', which the engine does not decode (it reads gzip and deflate)"
+        )
+    }
+
     static let cancelled = TurnFailure(code: "cancelled", message: "The turn was cancelled before it completed")
 
     /// The `error` message of this failure at hop `hop`.
