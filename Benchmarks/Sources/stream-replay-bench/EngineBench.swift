@@ -49,6 +49,8 @@ enum EngineBench {
                     result.errors.append("refused: \(message.content)")
                 case .error:
                     result.errors.append(message.content)
+                default:
+                    result.errors.append("unknown message kind \(message.type): \(message.content)")
                 }
             }
             await engine.waitUntilIdle()

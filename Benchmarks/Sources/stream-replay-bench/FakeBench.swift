@@ -111,7 +111,7 @@ enum FakeBench {
     static func planProbe(chunks: Int) async throws {
         guard let curl = Curl() else { throw BenchError("needs curl") }
         var answer = Fixtures.textAnswer(chunks: chunks)
-        if case .stream(var stream) = answer.body {
+        if var stream = answer.body.stream {
             stream.framing = Framing(writeSize: 16 * 1024)
             answer.body = .stream(stream)
         }
