@@ -234,7 +234,8 @@ package struct ScenarioRunner: Sendable {
             result.notApplicable = ScenarioChecks.notApplicable(
                 for: scenario,
                 capabilities: observation.capabilities,
-                live: live != nil
+                live: live != nil,
+                trafficObserved: observation.trafficObserved
             )
             if observation.engineName != "ChatEngine" { result.engine = observation.engineName }
             result.findings = observation.responses.enumerated().flatMap { number, response in

@@ -1,5 +1,6 @@
 import Foundation
 import StreamReplayEngine
+import StreamReplayFakeLLM
 import StreamReplayRunner
 import StreamReplayScenario
 import StreamReplayTestSupport
@@ -101,6 +102,48 @@ struct AdapterTests {
         let fresh = copies.filter { copy in !copy.contains { $0[metadata: "cached"] == .bool(true) } }
         #expect(fresh.count == 1, "one copy runs the turn, the others replay it: \(copies)")
         #expect(copies.allSatisfy { $0.map(\.content).joined() == "once" })
+    }
+
+    @Test func liveModeThroughTheReferenceAdapterRunsInRealTimeRetriesIncluded() async throws {
+        // A provider that refuses once (429) and then answers: the adapter's engine waits its
+        // back-off on the real clock (the runner offers no clock in live mode) and completes.
+        let provider = FakeLLMScript(
+            scenario: try ScenarioLoader(options: .init(requireTurns: false)).load(
+                yaml: """
+                    llm:
+                      - { status: 429, headers: { Retry-After: "0" }, body: busy }
+                      - stream: [ { text: "Sunny." }, { finish: stop } ]
+                    """,
+                file: "provider.yaml"
+            )
+        )
+        let dir = try folder([
+            "live.yaml": """
+            name: live with a retry
+            engine: { llm_retries: 1 }
+            turns: [ { user: weather? } ]
+            llm: [ { stream: [ { text: x }, { finish: stop } ] } ]
+            live:
+              expect:
+                text: Sunny.
+                llm_requests: 2
+            """
+        ])
+        try await FakeLLMServer.withRunning(script: provider) { server in
+            let target = LiveTarget(baseURL: server.baseURL, model: "m", apiKey: nil)
+            let runner = ScenarioRunner(
+                options: .init(jobs: 1, timeout: .seconds(20), live: target, engine: self.reference)
+            )
+            let summary = await runner.run(files: [dir + "/live.yaml"])
+            #expect(
+                summary.results.map(\.verdict) == [.pass],
+                "\(summary.results.first?.failures.first?.message ?? "")"
+            )
+            #expect(await server.journal().count == 2, "the back-off was waited and the retry sent")
+            // The adapter's engine talks to the provider itself: what the runner cannot see is
+            // not applicable, never passed.
+            #expect(summary.results.first?.notApplicable.prefix(2) == ["live.expect.llm_requests", "wire"])
+        }
     }
 
     // MARK: broken adapters

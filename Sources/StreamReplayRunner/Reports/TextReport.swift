@@ -76,16 +76,22 @@ package struct TextReport: Sendable {
     /// lacks capabilities; `nil` when everything was checked.
     static func notApplicableNote(_ result: ScenarioResult) -> String? {
         guard !result.notApplicable.isEmpty else { return nil }
+        let paths = result.notApplicable
         var kinds: [String] = []
-        if result.notApplicable.contains(where: {
+        if paths.contains(where: {
             $0.hasSuffix(".events") || $0.hasPrefix("invariant.") && $0 != "invariant.seq-ordered"
         }) {
             kinds.append("events")
         }
-        if result.notApplicable.contains(where: { $0.hasSuffix(".writes") || $0 == "invariant.seq-ordered" }) {
+        if paths.contains(where: { $0.hasSuffix(".writes") || $0 == "invariant.seq-ordered" }) {
             kinds.append("writes")
         }
-        return "(\(kinds.joined(separator: ", ")) not checked: the engine reports none)"
+        var notes: [String] = []
+        if !kinds.isEmpty { notes.append("\(kinds.joined(separator: ", ")) not checked: the engine reports none") }
+        if paths.contains("wire") {
+            notes.append("provider traffic not checked: the adapter's engine talks to the provider itself")
+        }
+        return "(" + notes.joined(separator: "; ") + ")"
     }
 
     static func indent(_ text: String) -> String {

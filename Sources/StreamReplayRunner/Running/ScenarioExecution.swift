@@ -88,6 +88,7 @@ package struct ScenarioExecution: Sendable {
         )
         observation.requests = recorder.requests
         observation.responses = recorder.responses
+        observation.trafficObserved = self.engine is InProcessEngine
         return observation
     }
 

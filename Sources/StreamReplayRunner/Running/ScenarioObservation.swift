@@ -33,6 +33,10 @@ package struct ScenarioObservation: Sendable {
     package var engineError: ThrownError?
     /// What the engine under test could report (in process: everything).
     package var capabilities: EngineCapabilities = [.events, .writes, .concurrency]
+    /// Whether the runner saw the engine's requests and responses (the fake, or in live mode the
+    /// in-process engine's observer); not for an adapter in live mode, which talks to the
+    /// provider itself: `llm_requests` and the wire validator are then not applicable.
+    package var trafficObserved = true
     /// The engine's name as it reported it.
     package var engineName = "ChatEngine"
 }
