@@ -14,29 +14,9 @@ package final class ClosedPort: @unchecked Sendable {
 
     /// Binds a socket to a free port of 127.0.0.1 without listening on it.
     package init() throws {
-        #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw ClosedPortError(errno: errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
-            }
-        }
-        guard bound else {
-            let error = ClosedPortError(errno: errno)
-            close(descriptor)
-            throw error
-        }
+        let (descriptor, port) = try LoopbackSocket.bound(listening: false)
         self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
     }
 
     deinit {
@@ -61,32 +41,19 @@ package final class UnansweredPort: @unchecked Sendable {
 
     /// Listens on a free port of 127.0.0.1 with a backlog of 0 and fills the queue.
     package init() throws {
-        let listener = try Self.tcpSocket()
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(listener, address, length) == 0 && listen(listener, 0) == 0
-                    && getsockname(listener, address, &length) == 0
-            }
-        }
-        guard listening else {
-            let error = ClosedPortError(errno: errno)
-            close(listener)
-            throw error
-        }
+        let (listener, port) = try LoopbackSocket.bound(listening: true)
         let filler: Int32
         do {
-            filler = try Self.tcpSocket()
+            filler = try LoopbackSocket.tcp()
         } catch {
             close(listener)
             throw error
         }
+        var address = LoopbackSocket.address(port: port)
         let connected = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         guard connected else {
             let error = ClosedPortError(errno: errno)
@@ -96,15 +63,18 @@ package final class UnansweredPort: @unchecked Sendable {
         }
         self.listener = listener
         self.filler = filler
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
     }
 
     deinit {
         close(self.filler)
         close(self.listener)
     }
+}
 
-    private static func tcpSocket() throws -> Int32 {
+/// The TCP sockets on 127.0.0.1 that the port helpers above are made of.
+private enum LoopbackSocket {
+    static func tcp() throws -> Int32 {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -112,5 +82,32 @@ package final class UnansweredPort: @unchecked Sendable {
         #endif
         guard descriptor >= 0 else { throw ClosedPortError(errno: errno) }
         return descriptor
+    }
+
+    static func address(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    /// A socket bound to a free port of 127.0.0.1 (listening with a backlog of 0 if asked).
+    static func bound(listening: Bool) throws -> (descriptor: Int32, port: Int) {
+        let descriptor = try self.tcp()
+        var address = self.address(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ready = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(descriptor, address, length) == 0 && (!listening || listen(descriptor, 0) == 0)
+                    && getsockname(descriptor, address, &length) == 0
+            }
+        }
+        guard ready else {
+            let error = ClosedPortError(errno: errno)
+            close(descriptor)
+            throw error
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
