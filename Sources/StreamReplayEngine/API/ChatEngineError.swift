@@ -15,7 +15,9 @@ public struct ChatEngineError: Error, Sendable, CustomStringConvertible {
         public static let reservedRequestID = Code(value: .reservedRequestID)
         /// The configuration is invalid (such as `max_tool_hops: 0`).
         public static let invalidConfiguration = Code(value: .invalidConfiguration)
-        /// The event store could not be written before the turn started.
+        /// The event store failed. Reserved: this version never throws it, because a store that
+        /// fails (the user message included) ends the turn with an `error` message whose `code` is
+        /// `store_failed` instead; match that message's code.
         public static let storeFailed = Code(value: .storeFailed)
 
         /// The code as the contract spells it, such as `reserved_request_id`.
