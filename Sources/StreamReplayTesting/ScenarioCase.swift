@@ -144,31 +144,22 @@ struct SwiftEngineSession: EngineSession {
 
     func play(_ turn: Turn) async throws -> [TurnOutcome] {
         guard let session else { return [] }
-        return await withTaskGroup(of: (Int, TurnOutcome).self) { group in
-            for copy in 0..<turn.concurrently {
-                group.addTask {
-                    do {
-                        var messages: [ChatMessage] = []
-                        for await message in try await session.send(
-                            conversationID: turn.conversation,
-                            requestID: turn.requestID,
-                            text: turn.user
-                        ) {
-                            messages.append(message)
-                        }
-                        return (copy, TurnOutcome(messages: messages, thrown: nil))
-                    } catch let error as ChatEngineError {
-                        return (copy, TurnOutcome(messages: [], thrown: ThrownError(error)))
-                    } catch {
-                        return (
-                            copy, TurnOutcome(messages: [], thrown: ThrownError(code: "thrown", message: "\(error)"))
-                        )
-                    }
+        return await TurnOutcome.copies(turn.concurrently) { _ in
+            do {
+                var messages: [ChatMessage] = []
+                for await message in try await session.send(
+                    conversationID: turn.conversation,
+                    requestID: turn.requestID,
+                    text: turn.user
+                ) {
+                    messages.append(message)
                 }
+                return TurnOutcome(messages: messages, thrown: nil)
+            } catch let error as ChatEngineError {
+                return TurnOutcome(messages: [], thrown: ThrownError(error))
+            } catch {
+                return TurnOutcome(messages: [], thrown: ThrownError(code: "thrown", message: "\(error)"))
             }
-            var outcomes = Array(repeating: TurnOutcome(messages: [], thrown: nil), count: turn.concurrently)
-            for await (copy, outcome) in group { outcomes[copy] = outcome }
-            return outcomes
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StreamReplayRunner
 
 /// Checks of option values that several subcommands share, each failing with one sentence that
 /// names the flag, what was found and what is expected.
@@ -83,5 +84,22 @@ enum OptionCheck {
         guard (0...65_535).contains(value) else {
             throw ValidationError("\(flag) must be from 0 to 65535; \(value) is out of range")
         }
+    }
+}
+
+extension OptionCheck {
+    /// The engine behind an adapter command (`run --engine`, `matrix --engine`), once its first
+    /// word is known to start; one that cannot is one line on stderr and exit 2, before any
+    /// scenario runs.
+    ///
+    /// - Throws: `ExitCode(2)` after printing why the command cannot start.
+    static func adapter(_ command: String) throws -> AdapterEngine {
+        do {
+            try self.adapterCommand(command, flag: "--engine")
+        } catch let error as ValidationError {
+            Output.error("error: \(error.message)")
+            throw ExitCode(2)
+        }
+        return AdapterEngine(command: command, selfExecutable: Output.executablePath)
     }
 }

@@ -110,6 +110,21 @@ package struct TurnOutcome: Sendable {
         self.messages = messages
         self.thrown = thrown
     }
+
+    /// Plays `count` copies of a turn at once and returns their outcomes in copy order.
+    package static func copies(
+        _ count: Int,
+        _ play: @escaping @Sendable (Int) async -> TurnOutcome
+    ) async -> [TurnOutcome] {
+        await withTaskGroup(of: (Int, TurnOutcome).self) { group in
+            for copy in 0..<count {
+                group.addTask { (copy, await play(copy)) }
+            }
+            var outcomes = Array(repeating: TurnOutcome(messages: [], thrown: nil), count: count)
+            for await (copy, outcome) in group { outcomes[copy] = outcome }
+            return outcomes
+        }
+    }
 }
 
 /// What an engine persisted, for the `events` checks.
@@ -212,40 +227,21 @@ struct InProcessSession: EngineSession {
 
     func play(_ turn: Turn) async throws -> [TurnOutcome] {
         guard let engine else { return [] }
-        var streams: [Result<ChatMessageStream, ChatEngineError>] = []
-        for _ in 0..<turn.concurrently {
-            do {
-                streams.append(
-                    .success(
-                        try engine.processMessage(
-                            conversationID: turn.conversation,
-                            text: turn.user,
-                            requestID: turn.requestID
-                        )
-                    )
-                )
-            } catch {
-                streams.append(.failure(error))
+        // Every copy is started here, in copy order, then they are read at once.
+        let streams = (0..<turn.concurrently).map { _ in
+            Result { () throws(ChatEngineError) in
+                try engine.processMessage(conversationID: turn.conversation, text: turn.user, requestID: turn.requestID)
             }
         }
-        let outcomes = await withTaskGroup(of: (Int, TurnOutcome).self) { group in
-            for (copy, stream) in streams.enumerated() {
-                group.addTask {
-                    switch stream {
-                    case .success(let messages):
-                        var collected: [ChatMessage] = []
-                        for await message in messages { collected.append(message) }
-                        return (copy, TurnOutcome(messages: collected, thrown: nil))
-                    case .failure(let error):
-                        return (copy, TurnOutcome(messages: [], thrown: ThrownError(error)))
-                    }
-                }
+        let outcomes = await TurnOutcome.copies(streams.count) { copy in
+            switch streams[copy] {
+            case .success(let messages):
+                var collected: [ChatMessage] = []
+                for await message in messages { collected.append(message) }
+                return TurnOutcome(messages: collected, thrown: nil)
+            case .failure(let error):
+                return TurnOutcome(messages: [], thrown: ThrownError(error))
             }
-            var outcomes = Array(repeating: TurnOutcome(messages: [], thrown: nil), count: streams.count)
-            for await (copy, outcome) in group {
-                outcomes[copy] = outcome
-            }
-            return outcomes
         }
         await engine.waitUntilIdle()
         return outcomes

@@ -36,10 +36,8 @@ package struct CompatibilityMatrix: Sendable {
         guard let result else { return "-" }
         switch result.verdict {
         case .pass:
-            guard let note = TextReport.notApplicableNote(result) else { return "pass" }
-            return "pass "
-                + note.replacingOccurrences(of: ": the engine reports none", with: "")
-                .replacingOccurrences(of: ": the adapter's engine talks to the provider itself", with: "")
+            guard let note = TextReport.notChecked(result, reasons: false) else { return "pass" }
+            return "pass " + note
         case .fail:
             return "fail at \(result.failures.first?.path ?? "?")"
         case .error:
@@ -61,14 +59,17 @@ package struct CompatibilityMatrix: Sendable {
 
     /// The table as Markdown: a header naming each engine, a row per scenario (its file, relative
     /// to `root` when given), then a count of each column's verdicts.
+    /// `file` relative to `root` when it lies below it.
+    private static func display(_ file: String, relativeTo root: String?) -> String {
+        guard let root, file.hasPrefix(root + "/") else { return file }
+        return String(file.dropFirst(root.count + 1))
+    }
+
     package func markdown(relativeTo root: String? = nil) -> String {
         func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
         }
-        func display(_ file: String) -> String {
-            guard let root, file.hasPrefix(root + "/") else { return file }
-            return String(file.dropFirst(root.count + 1))
-        }
+        func display(_ file: String) -> String { Self.display(file, relativeTo: root) }
         var lines = ["| scenario | " + self.columns.map { escape($0.name) }.joined(separator: " | ") + " |"]
         lines.append("| --- |" + String(repeating: " --- |", count: self.columns.count))
         for file in self.files {
@@ -87,10 +88,7 @@ package struct CompatibilityMatrix: Sendable {
     /// The table as JSON: the engines, then one row per scenario with each engine's verdict,
     /// first divergence (path and message), skip reason and checks not applicable.
     package func json(relativeTo root: String? = nil) -> String {
-        func display(_ file: String) -> String {
-            guard let root, file.hasPrefix(root + "/") else { return file }
-            return String(file.dropFirst(root.count + 1))
-        }
+        func display(_ file: String) -> String { Self.display(file, relativeTo: root) }
         let engines: [ScenarioValue] = self.columns.map { column in
             .object([
                 .init("name", .string(column.name)),

@@ -75,6 +75,12 @@ package struct TextReport: Sendable {
     /// `(events, writes not checked: the engine reports none)` for a run against an engine that
     /// lacks capabilities; `nil` when everything was checked.
     static func notApplicableNote(_ result: ScenarioResult) -> String? {
+        self.notChecked(result, reasons: true)
+    }
+
+    /// What of `result` was not checked, as `(events, writes not checked: REASON; …)`, with or
+    /// without the reasons (the matrix's cells leave them out); `nil` when everything was.
+    static func notChecked(_ result: ScenarioResult, reasons: Bool) -> String? {
         guard !result.notApplicable.isEmpty else { return nil }
         let paths = result.notApplicable
         var kinds: [String] = []
@@ -87,9 +93,13 @@ package struct TextReport: Sendable {
             kinds.append("writes")
         }
         var notes: [String] = []
-        if !kinds.isEmpty { notes.append("\(kinds.joined(separator: ", ")) not checked: the engine reports none") }
+        if !kinds.isEmpty {
+            notes.append("\(kinds.joined(separator: ", ")) not checked" + (reasons ? ": the engine reports none" : ""))
+        }
         if paths.contains("wire") {
-            notes.append("provider traffic not checked: the adapter's engine talks to the provider itself")
+            notes.append(
+                "provider traffic not checked" + (reasons ? ": the adapter's engine talks to the provider itself" : "")
+            )
         }
         return "(" + notes.joined(separator: "; ") + ")"
     }

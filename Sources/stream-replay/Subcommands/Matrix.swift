@@ -100,18 +100,8 @@ struct Matrix: AsyncParsableCommand {
         var columns: [CompatibilityMatrix.Column] = []
         for engine in self.engines {
             guard let (name, command) = Self.split(engine) else { throw ExitCode(2) }
-            let underTest: any EngineUnderTest
-            if command == "in-process" {
-                underTest = InProcessEngine()
-            } else {
-                do {
-                    try OptionCheck.adapterCommand(command, flag: "--engine")
-                } catch let error as ValidationError {
-                    Output.error("error: \(error.message)")
-                    throw ExitCode(2)
-                }
-                underTest = AdapterEngine(command: command, selfExecutable: Output.executablePath)
-            }
+            let underTest: any EngineUnderTest =
+                command == "in-process" ? InProcessEngine() : try OptionCheck.adapter(command)
             let runner = ScenarioRunner(
                 options: .init(
                     jobs: self.jobs,

@@ -116,14 +116,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: self.verbose)
-        if let engine {
-            do {
-                try OptionCheck.adapterCommand(engine, flag: "--engine")
-            } catch let error as ValidationError {
-                Output.error("error: \(error.message)")
-                throw ExitCode(2)
-            }
-        }
+        let engineUnderTest: any EngineUnderTest = try self.engine.map(OptionCheck.adapter) ?? InProcessEngine()
         let files = try Output.scenarioFiles(in: self.paths)
         if files.isEmpty {
             let reason = "no scenario files (.yaml, .yml) in \(self.paths.joined(separator: ", "))"
@@ -153,7 +146,7 @@ struct Run: AsyncParsableCommand {
                 repeatCount: self.repeat,
                 timeout: .seconds(self.timeout),
                 live: liveTarget,
-                engine: self.engineUnderTest
+                engine: engineUnderTest
             ),
             logger: Logger(label: "stream-replay")
         )
@@ -205,12 +198,6 @@ struct Run: AsyncParsableCommand {
         if summary.exitCode != 0 {
             throw ExitCode(summary.exitCode)
         }
-    }
-
-    /// `--engine`'s adapter, or `ChatEngine` in process.
-    private var engineUnderTest: any EngineUnderTest {
-        guard let engine else { return InProcessEngine() }
-        return AdapterEngine(command: engine, selfExecutable: Output.executablePath)
     }
 
     /// What the selection was, for `no scenario matches …`.
