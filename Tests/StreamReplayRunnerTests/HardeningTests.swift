@@ -25,13 +25,10 @@ struct HardeningTests {
 
     // MARK: record never overwrites
 
-    @Test func recordContinuesTheNumberingOfEarlierRecordings() async throws {
-        let output = try self.temporaryDirectory()
-        let earlier = "# my earlier recording\n"
-        try earlier.write(toFile: output + "/exchange-001.yaml", atomically: true, encoding: .utf8)
-        try earlier.write(toFile: output + "/exchange-007.yaml", atomically: true, encoding: .utf8)
+    /// Records one streamed exchange with a fake provider into `output`; returns the files written.
+    private func recordOneExchange(into output: String) async throws -> [String] {
         let provider = try self.script("llm:\n  - stream: [ { text: hi }, { finish: stop } ]\n")
-        let files = try await FakeLLMServer.withRunning(script: provider) { server in
+        return try await FakeLLMServer.withRunning(script: provider) { server in
             let options = RecordingProxy.Options(upstream: server.baseURL, outputDirectory: output)
             return try await RecordingProxy.withRunning(options: options) { proxy in
                 _ = try await RawHTTPClient.post(
@@ -43,6 +40,14 @@ struct HardeningTests {
                 return proxy.files
             }
         }
+    }
+
+    @Test func recordContinuesTheNumberingOfEarlierRecordings() async throws {
+        let output = try self.temporaryDirectory()
+        let earlier = "# my earlier recording\n"
+        try earlier.write(toFile: output + "/exchange-001.yaml", atomically: true, encoding: .utf8)
+        try earlier.write(toFile: output + "/exchange-007.yaml", atomically: true, encoding: .utf8)
+        let files = try await self.recordOneExchange(into: output)
         #expect(files == [output + "/exchange-008.yaml"])
         #expect(try String(contentsOfFile: output + "/exchange-001.yaml", encoding: .utf8) == earlier)
         #expect(try String(contentsOfFile: output + "/exchange-007.yaml", encoding: .utf8) == earlier)
@@ -54,19 +59,7 @@ struct HardeningTests {
         try FileManager.default.createDirectory(atPath: project + "/docs", withIntermediateDirectories: true)
         try "{}".write(toFile: project + "/docs/scenario.schema.json", atomically: true, encoding: .utf8)
         let output = project + "/scenarios/recorded"
-        let provider = try self.script("llm:\n  - stream: [ { text: hi }, { finish: stop } ]\n")
-        let files = try await FakeLLMServer.withRunning(script: provider) { server in
-            let options = RecordingProxy.Options(upstream: server.baseURL, outputDirectory: output)
-            return try await RecordingProxy.withRunning(options: options) { proxy in
-                _ = try await RawHTTPClient.post(
-                    path: "/v1/chat/completions",
-                    json: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#,
-                    port: proxy.port
-                )
-                await proxy.waitUntilWritten(count: 1)
-                return proxy.files
-            }
-        }
+        let files = try await self.recordOneExchange(into: output)
         let yaml = try String(contentsOfFile: try #require(files.first), encoding: .utf8)
         #expect(yaml.hasPrefix("# yaml-language-server: $schema=../../docs/scenario.schema.json\n"))
         _ = try ScenarioLoader().load(yaml: yaml, file: "recorded.yaml")
