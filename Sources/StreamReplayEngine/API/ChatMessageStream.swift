@@ -14,6 +14,8 @@ import Synchronization
 public struct ChatMessageStream: AsyncSequence, Sendable {
     /// Each element is one message of the turn.
     public typealias Element = ChatMessage
+    /// Iterating never fails: a failed turn ends with an `error` message.
+    public typealias Failure = Never
 
     let handle: TurnMessages.Handle
 
@@ -30,8 +32,18 @@ public struct ChatMessageStream: AsyncSequence, Sendable {
 
         /// The next message, or `nil` once the turn is over or the iterating task was cancelled.
         public mutating func next() async -> ChatMessage? {
+            await self.next(isolation: nil)
+        }
+
+        /// The next message, running in the caller's isolation (a `for await` loop's): a message
+        /// of the current run is returned without leaving the caller's executor.
+        ///
+        /// - Parameter actor: The caller's actor, or `nil` for none.
+        /// - Returns: The next message, or `nil` once the turn is over or the iterating task was
+        ///   cancelled.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> ChatMessage? {
             if let message = self.run.popFirst() { return message }
-            guard let run = await self.handle.messages.nextRun() else { return nil }
+            guard let run = await self.handle.messages.nextRun(isolation: actor) else { return nil }
             self.run = run
             return self.run.popFirst()
         }
@@ -80,6 +92,17 @@ final class TurnMessages: Sendable {
             guard !state.consumerGone, !state.finished else { return }
             state.queuedBytes += message.content.utf8.count + Self.overhead
             state.unflushed.append(message)
+        }
+    }
+
+    /// Queues messages for the next flush, under one lock.
+    func append(contentsOf messages: [ChatMessage]) {
+        self.state.withLock { state in
+            guard !state.consumerGone, !state.finished else { return }
+            for message in messages {
+                state.queuedBytes += message.content.utf8.count + Self.overhead
+            }
+            state.unflushed.append(contentsOf: messages)
         }
     }
 
@@ -143,7 +166,7 @@ final class TurnMessages: Sendable {
 
     /// The next run of messages, or `nil` at the end; `nil` also when the calling task is
     /// cancelled (which cancels the turn).
-    func nextRun() async -> Deque<ChatMessage>? {
+    func nextRun(isolation actor: isolated (any Actor)? = #isolation) async -> Deque<ChatMessage>? {
         let immediate = self.state.withLock { state -> Deque<ChatMessage>?? in
             if !state.ready.isEmpty { return .some(Self.take(&state)) }
             if state.finished || state.consumerGone { return .some(nil) }
@@ -152,6 +175,10 @@ final class TurnMessages: Sendable {
         if let immediate {
             if immediate != nil { self.notifyTaken() }
             return immediate
+        }
+        if Task.isCancelled {
+            self.consumerLeft()
+            return nil
         }
         let run = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Deque<ChatMessage>?, Never>) in

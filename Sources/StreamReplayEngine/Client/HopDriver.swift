@@ -34,6 +34,8 @@ final class HopDriver {
     private var nextAction = 0
     /// A delta batch is being written: nothing else happens until it is.
     private var persisting = false
+    /// Messages yielded since the last hand-over, handed to the consumer in one go.
+    private var run: [ChatMessage] = []
     private var received = 0
     private let eventLoop: any EventLoop
     private let context: HopContext
@@ -120,7 +122,7 @@ final class HopDriver {
                 self.nextAction += 1
                 switch action {
                 case .yield(let message):
-                    self.context.messages.append(message)
+                    self.run.append(message)
                 case .persist(let batch):
                     self.persisting = true
                     let bound = NIOLoopBound(self, eventLoop: self.eventLoop)
@@ -187,7 +189,7 @@ final class HopDriver {
 
     /// Everything received was handled: hand the messages over, tell the observer, ask for more.
     private func settle() {
-        self.context.messages.flush()
+        self.handOver()
         if let observe = self.observe {
             observe.observer.engineConsumed(bytes: self.received, of: observe.response)
         }
@@ -196,10 +198,18 @@ final class HopDriver {
 
     private var finished = false
 
+    private func handOver() {
+        if !self.run.isEmpty {
+            self.context.messages.append(contentsOf: self.run)
+            self.run.removeAll(keepingCapacity: true)
+        }
+        self.context.messages.flush()
+    }
+
     private func finish() {
         guard !self.finished else { return }
         self.finished = true
-        self.context.messages.flush()
+        self.handOver()
         if let observe = self.observe {
             observe.observer.engineConsumed(bytes: self.received, of: observe.response)
         }

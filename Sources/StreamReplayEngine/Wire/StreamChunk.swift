@@ -46,7 +46,11 @@ package struct StreamChunk: Sendable, Hashable {
     /// - Throws: ``JSONParseError`` when the payload is not JSON or nests too deeply: the turn's
     ///   `invalid_chunk`.
     package init(payload: String) throws(JSONParseError) {
-        self.init(json: try JSONValue(parsing: payload))
+        if let chunk = JSONValue.commonChunk(in: payload) {
+            self = chunk
+        } else {
+            self.init(json: try JSONValue(parsing: payload))
+        }
     }
 
     /// Interprets a parsed payload.
