@@ -174,6 +174,39 @@ import Testing
         await server.stop()
     }
 
+    /// The observer hears of 0 bytes once, at the head, then of growing counts up to the whole
+    /// body, then that the response is finished.
+    @Test func theObserverHearsOfEachResponseInOrder() async throws {
+        let body = Self.events(2_000, finish: true)
+        let server = try await PrerenderedServer.start(response: Self.response(body: body), cut: false)
+        let store = try EventStore.temporary()
+        defer { try? store.close() }
+        let observer = CountingObserver()
+        var configuration = ChatEngineConfiguration(baseURL: "http://127.0.0.1:\(server.port)/v1", model: "m")
+        configuration.persistDeltas = true
+        let engine = try ChatEngine(
+            configuration: configuration,
+            store: store,
+            tools: EngineHarness.Tools(),
+            dependencies: ChatEngineDependencies(clock: ContinuousClock(), observer: observer)
+        )
+        _ = try await EngineHarness.collect(engine)
+        let calls = observer.calls
+        #expect(calls.first == 0)
+        #expect(calls.filter { $0 == 0 }.count == 1)
+        #expect(calls.dropLast().last == body.utf8.count)
+        #expect(calls.last == -1, "finished comes last")
+        #expect(zip(calls.dropLast(), calls.dropLast().dropFirst()).allSatisfy { $0 < $1 })
+        await server.stop()
+    }
+
+    final class CountingObserver: ChatEngineObserver {
+        private let recorded = Mutex<[Int]>([])
+        var calls: [Int] { self.recorded.withLock { $0 } }
+        func engineConsumed(bytes: Int, of response: ObservedResponse) { self.recorded.withLock { $0.append(bytes) } }
+        func engineFinished(_ response: ObservedResponse) { self.recorded.withLock { $0.append(-1) } }
+    }
+
     // MARK: Proxies
 
     /// Through an `http` proxy the request line carries the absolute URL and the proxy's

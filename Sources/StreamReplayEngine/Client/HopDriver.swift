@@ -190,10 +190,18 @@ final class HopDriver {
     /// Everything received was handled: hand the messages over, tell the observer, ask for more.
     private func settle() {
         self.handOver()
-        if let observe = self.observe {
-            observe.observer.engineConsumed(bytes: self.received, of: observe.response)
-        }
+        self.reportConsumed()
         self.onNeedsInput()
+    }
+
+    /// Body bytes the observer was last told of (the head's call told it of 0).
+    private var reported = 0
+
+    /// Tells the observer how far the engine got, once per new byte count.
+    private func reportConsumed() {
+        guard let observe = self.observe, self.received > self.reported else { return }
+        self.reported = self.received
+        observe.observer.engineConsumed(bytes: self.received, of: observe.response)
     }
 
     private var finished = false
@@ -210,9 +218,7 @@ final class HopDriver {
         guard !self.finished else { return }
         self.finished = true
         self.handOver()
-        if let observe = self.observe {
-            observe.observer.engineConsumed(bytes: self.received, of: observe.response)
-        }
+        self.reportConsumed()
         let interruption: String? =
             switch self.ending {
             case .some(let how): how

@@ -777,9 +777,13 @@ extension JSONParser {
         skipWhitespace()
         guard try peek() == UInt8(ascii: ":") else { throw unexpectedCharacter("':'") }
         position += 1
-        let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        for (literal, key) in Key.names where literal.utf8CodeUnitCount == name.count {
-            if UnsafeBufferPointer(start: literal.utf8Start, count: name.count).elementsEqual(name) { return key }
+        let length = end - start
+        // Few names share a length: compare bytes only with those that have this one.
+        for (literal, key) in Key.names where literal.utf8CodeUnitCount == length {
+            let expected = literal.utf8Start
+            var offset = 0
+            while offset < length, expected[offset] == bytes[start + offset] { offset += 1 }
+            if offset == length { return key }
         }
         return .other
     }
@@ -820,10 +824,47 @@ extension JSONParser {
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")
         case UInt8(ascii: "n"): try expectLiteral("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: return false
         }
         return true
+    }
+
+    /// Checks a number's grammar as ``parseNumber()`` does, without converting it.
+    private mutating func skipNumber() throws(JSONParseError) {
+        let start = position
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        var digits = position
+        skipDigits()
+        let integral = position - digits
+        guard integral > 0, integral == 1 || bytes[digits] != UInt8(ascii: "0") else {
+            position = start
+            _ = try parseNumber()  // the same error the tree gives
+            return
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            digits = position
+            skipDigits()
+            if position == digits {
+                position = start
+                _ = try parseNumber()
+                return
+            }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            digits = position
+            skipDigits()
+            if position == digits {
+                position = start
+                _ = try parseNumber()
+                return
+            }
+        }
     }
 
     /// Checks a string as ``parseString()`` does, without making it.
