@@ -3,7 +3,8 @@ import StreamReplayBenchmarkSupport
 
 /// The measurements package-benchmark does not fit: `serve --loop` under wrk beside a C and a NIO
 /// server (other processes, pinned), the memory of one turn in fresh processes of this executable
-/// (VmHWM after /proc/self/clear_refs), and the fake's `write_size` plans in fresh processes.
+/// (VmHWM after /proc/self/clear_refs) and of one pre-rendered turn without the malloc
+/// interposer, and the fake's `write_size` plans in fresh processes.
 @main
 struct LoadBench {
     static func main() async {
@@ -11,6 +12,10 @@ struct LoadBench {
         do {
             if let probe = options.memoryProbe {
                 try await MemoryBench.probe(chunks: probe.chunks, chunkBytes: probe.chunkBytes)
+                return
+            }
+            if let baseURL = options.preRenderedProbe {
+                try await PreRenderedMemoryBench.probe(baseURL: baseURL)
                 return
             }
             if let ceiling = options.nioCeiling {
@@ -40,6 +45,7 @@ struct LoadBench {
         }
         if options.runs("memory") {
             try await MemoryBench.run(options: options, report: report)
+            try await PreRenderedMemoryBench.run(options: options, report: report)
         }
         if options.runs("plans") {
             try await PlanBench.run(options: options, report: report)

@@ -15,6 +15,7 @@ enum MemoryBench {
             server in
             if let curl = Curl() { _ = try await curl.read(server.baseURL + "/chat/completions") }
             // curl made the fake build its plan above, so only the turn is in the growth.
+            await server.reset()
             let before = ProcessStatus.bytes("VmRSS")
             let reset = ProcessStatus.resetPeak()
             let result = try await EngineTurn.measure(nil) { store in

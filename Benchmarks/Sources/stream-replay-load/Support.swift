@@ -14,6 +14,8 @@ struct Options: Sendable {
     var memoryProbe: (chunks: Int, chunkBytes: Int)?
     /// Internal: build one `write_size` plan in this process and print its numbers.
     var planProbe: Int?
+    /// Internal: run one turn against the pre-rendered server at `BASE-URL` and print the peak.
+    var preRenderedProbe: String?
     /// Internal: serve `BODY-FILE` as the minimal NIO ceiling server on `PORT`.
     var nioCeiling: (port: Int, bodyFile: String)?
 
@@ -42,6 +44,8 @@ struct Options: Sendable {
             case "--nio-ceiling":
                 let port = Int(iterator.next() ?? "") ?? 0
                 options.nioCeiling = (port, iterator.next() ?? "")
+            case "--prerendered-probe":
+                options.preRenderedProbe = iterator.next()
             case "--plan-probe":
                 options.planProbe = Int(iterator.next() ?? "") ?? 0
             case "-h", "--help":
