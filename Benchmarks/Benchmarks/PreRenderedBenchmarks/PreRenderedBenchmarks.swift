@@ -36,7 +36,7 @@ let benchmarks: @Sendable () -> Void = {
             try turn.check(texts: words)
             runs.record(benchmark, seconds: turn.elapsed.seconds, allocations: turn.allocations, units: turn.texts)
         } setup: {
-            try await server.start(curlRuns: 5)
+            try await server.start(curlRuns: 10)
         } teardown: {
             let best = runs.printRate(
                 of: "engine ← pre-rendered stream, 100,000 chunks, persistence \(persist ? "on" : "off") (best of 5)",
@@ -55,7 +55,7 @@ let benchmarks: @Sendable () -> Void = {
             )
             if let curl = server.curlRate {
                 Summary.line(
-                    "  curl -sN > /dev/null, same server (\(megabytes(server.bodyBytes)), best of 5)",
+                    "  curl -sN > /dev/null, same server (\(megabytes(server.bodyBytes)), best of 10)",
                     "\(format(curl)) chunks/s"
                 )
                 Summary.line("  ChatEngine as a share of curl", "\(format(100 * best / curl, 1)) %")
