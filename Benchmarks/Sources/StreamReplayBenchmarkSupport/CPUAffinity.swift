@@ -2,8 +2,9 @@ import Foundation
 
 /// Pinning to a core, through `taskset` (Swift's Glibc module leaves `sched_setaffinity` out).
 public enum CPUAffinity {
-    /// The core the engine runs on, and the other one for the server it reads from.
+    /// The core the engine runs on.
     public static let engineCore = 0
+    /// The other core, for the server the engine reads from.
     public static let serverCore = 1
 
     /// Whether there is a second core and `taskset` to pin with.

@@ -3,6 +3,7 @@ import Foundation
 /// `curl -sN` reading one streamed answer to its end: the ceiling of what a client reads from a
 /// server, and the warm-up that makes the fake build (and cache) an answer's playback plan.
 public struct Curl: Sendable {
+    /// The curl binary.
     public let path: String
 
     /// `{"model","stream":true,"messages":[user]}`: what curl and the load clients send.

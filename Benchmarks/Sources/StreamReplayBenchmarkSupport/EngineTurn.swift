@@ -6,11 +6,17 @@ public import StreamReplayEngine
 public enum EngineTurn {
     /// What a turn yielded, how long it took and how many allocations it made.
     public struct Result: Sendable {
+        /// From `processMessage` to the end of `waitUntilIdle()`.
         public var elapsed: Duration = .zero
+        /// Allocations in that time, all threads of the process.
         public var allocations = 0
+        /// Text messages yielded.
         public var texts = 0
+        /// Their UTF-8 bytes.
         public var textBytes = 0
+        /// `tool_execution` messages yielded.
         public var toolNotices = 0
+        /// The content of every refusal, error or unexpected message.
         public var errors: [String] = []
 
         /// Throws unless the turn yielded exactly `texts` text messages and no error.
@@ -38,6 +44,8 @@ public enum EngineTurn {
     ///   - benchmark: The running benchmark; `nil` measures with this clock and counter only.
     ///   - onStart: Called just before the turn starts (after the engine is made).
     ///   - makeEngine: Builds the engine on the store it is given.
+    /// - Returns: What the turn yielded, its time and its allocations.
+    /// - Throws: What making the store or the engine, or starting the turn, throws.
     public static func measure(
         _ benchmark: Benchmark?,
         onStart: () -> Void = {},
@@ -75,8 +83,10 @@ public enum EngineTurn {
 
     /// Answers any tool call with an error: the text turns call none.
     public struct NoTools: ToolExecutor {
+        /// A tool executor that knows no tool.
         public init() {}
 
+        /// Throws `UnknownToolError`.
         public func execute(_ call: ToolInvocation) async throws -> String {
             throw UnknownToolError(name: call.name)
         }

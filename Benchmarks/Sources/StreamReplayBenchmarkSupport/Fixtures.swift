@@ -3,6 +3,7 @@ import StreamReplayScenario
 
 /// Answers for the fake, built in code.
 public enum Fixtures {
+    /// The model every benchmark request names.
     public static let model = "test-model"
 
     /// A text answer of `chunks` chunks of `word` each: the first also says `role: assistant`,

@@ -43,7 +43,10 @@ public func median(_ values: [Double]) -> Double {
 
 /// A benchmark's own failure, with a message that says what went wrong.
 public struct BenchError: Error, CustomStringConvertible {
+    /// What went wrong.
     public var description: String
+
+    /// An error that says `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -16,8 +16,11 @@ import Synchronization
 public final class RunRecorder: Sendable {
     /// One measured iteration.
     public struct Sample: Sendable {
+        /// The measured time.
         public var seconds: Double
+        /// Allocations in that time.
         public var allocations: Int
+        /// Chunks (events, streams) handled.
         public var units: Int
 
         /// Units per second.
@@ -28,6 +31,7 @@ public final class RunRecorder: Sendable {
     public let unit: String
     private let samples = Mutex<[Sample]>([])
 
+    /// A recorder of `unit` (plural: `chunks`).
     public init(unit: String) {
         self.unit = unit
     }

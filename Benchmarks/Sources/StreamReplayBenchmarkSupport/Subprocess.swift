@@ -3,9 +3,13 @@ import Synchronization
 
 /// What a finished subprocess did.
 public struct ProcessResult: Sendable {
+    /// The exit status.
     public var status: Int32
+    /// Everything it wrote to standard output.
     public var stdout: String
+    /// Everything it wrote to standard error.
     public var stderr = ""
+    /// From the launch to the exit.
     public var elapsed: Duration
     /// When the first stdout line accepted by `firstLine` arrived, from the launch.
     public var firstLine: Duration?

@@ -39,7 +39,6 @@ struct LoadBench {
             "StreamReplay load benchmarks\(options.quick ? " (--quick)" : ""), \(date), \(ProcessInfo.processInfo.activeProcessorCount) cores"
         )
         print("load average at start: \(ProcessStatus.loadAverage) (other processes on the machine skew every rate)")
-        print(Report.line(.init(measure: "measure", value: "result", target: "target", verdict: "")))
         if options.runs("serve") {
             try await ServeBench.run(options: options, report: report)
         }

@@ -10,7 +10,7 @@ enum ServeBench {
 
     static func run(options: Options, report: Report) async throws {
         report.header(
-            "6. serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks; median of 3 × \(options.quick ? 3 : 5) s)"
+            "serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks; median of 3 × \(options.quick ? 3 : 5) s)"
         )
         let tools = ["wrk", "taskset", "cc", "curl"].map { ($0, which($0)) }
         let missing = tools.filter { $0.1 == nil }.map(\.0)
