@@ -19,9 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The fake server: one flushed write per piece, clean close or reset mid-stream.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        // The engine's HTTP client: a streamed response body and TLS for live endpoints.
+        // TLS for the engine's own HTTP/1.1 client on SwiftNIO (live endpoints, proxy tunnels).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The recording proxy's and the probe's upstream client.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // The decompression limit type of AsyncHTTPClient's gzip/deflate decoding.
+        // gzip/deflate decoding of answers a proxy compressed (NIOHTTPCompression).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // Logging API; only the CLI bootstraps a backend.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -42,14 +44,17 @@ let package = Package(
             name: "StreamReplayEngine",
             dependencies: [
                 "StreamReplaySSE",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(
@@ -139,6 +144,11 @@ let package = Package(
                 "StreamReplayFakeLLM",
                 "StreamReplayScenario",
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                // Test-only: the transport tests' servers and the handler in an EmbeddedChannel.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -1,8 +1,7 @@
-public import AsyncHTTPClient
 import Foundation
 public import Logging
-import NIOCore
-import NIOHTTPCompression
+public import NIOCore
+import NIOPosix
 import Synchronization
 
 /// A streaming chat engine: one call of ``processMessage(conversationID:text:requestID:)`` is one
@@ -30,6 +29,8 @@ public final class ChatEngine: Sendable {
     let client: ChatCompletionsClient
     let registry = TurnRegistry()
     let locks = ConversationLocks()
+    /// The turns running, so that ``waitUntilIdle()`` can wait for them; a turn is registered
+    /// before it starts and removes itself when it ends.
     private let running = Mutex<[UUID: Task<Void, Never>]>([:])
 
     /// Makes an engine.
@@ -38,19 +39,67 @@ public final class ChatEngine: Sendable {
     ///   - configuration: Provider, model and the contract's settings.
     ///   - store: Where turns are persisted.
     ///   - tools: Runs the tools the model calls.
-    ///   - httpClient: The HTTP client; by default one shared by every engine with the same
-    ///     ``ChatEngineConfiguration/connectTimeout``, with connection retries off. A client
-    ///     passed here keeps its own timeouts (`connectTimeout` is then not used).
+    ///   - eventLoopGroup: Where connections run and answers are decoded; NIO's shared group
+    ///     by default (one thread per core).
     ///   - dependencies: Clock, wall time, id source and observer; the system's by default.
     ///   - logger: Where the engine logs (never the API key).
     /// - Throws: ``ChatEngineError`` `invalid_configuration` when a setting is out of range.
-    public init(
+    public convenience init(
         configuration: ChatEngineConfiguration,
         store: EventStore,
         tools: any ToolExecutor,
-        httpClient: HTTPClient? = nil,
+        eventLoopGroup: (any EventLoopGroup)? = nil,
         dependencies: ChatEngineDependencies = ChatEngineDependencies(),
         logger: Logger = Logger(label: "stream-replay.engine")
+    ) throws(ChatEngineError) {
+        try self.init(
+            configuration: configuration,
+            store: store,
+            tools: tools,
+            transport: HopTransport(group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton),
+            dependencies: dependencies,
+            logger: logger
+        )
+    }
+
+    /// Makes an engine whose every request is answered `200 text/event-stream` with
+    /// `inMemoryAnswer`, one element per read, without a socket: the engine's whole path but the
+    /// network, for benchmarks that count allocations.
+    ///
+    /// - Parameters:
+    ///   - configuration: Provider, model and the contract's settings (the base URL is not used).
+    ///   - store: Where turns are persisted.
+    ///   - tools: Runs the tools the model calls.
+    ///   - inMemoryAnswer: The body of every answer, in reads.
+    ///   - dependencies: Clock, wall time, id source and observer.
+    ///   - logger: Where the engine logs.
+    /// - Throws: ``ChatEngineError`` `invalid_configuration` when a setting is out of range.
+    @_spi(Benchmarking)
+    public convenience init(
+        configuration: ChatEngineConfiguration,
+        store: EventStore,
+        tools: any ToolExecutor,
+        inMemoryAnswer: [ByteBuffer],
+        dependencies: ChatEngineDependencies = ChatEngineDependencies(),
+        logger: Logger = Logger(label: "stream-replay.engine")
+    ) throws(ChatEngineError) {
+        try self.init(
+            configuration: configuration,
+            store: store,
+            tools: tools,
+            transport: HopTransport(group: MultiThreadedEventLoopGroup.singleton, inMemoryAnswer: inMemoryAnswer),
+            dependencies: dependencies,
+            logger: logger
+        )
+    }
+
+    init(
+        configuration: ChatEngineConfiguration,
+        store: EventStore,
+        tools: any ToolExecutor,
+        transport: HopTransport,
+        dependencies: ChatEngineDependencies,
+        logger: Logger
     ) throws(ChatEngineError) {
         try configuration.validate()
         self.configuration = configuration
@@ -60,7 +109,7 @@ public final class ChatEngine: Sendable {
         self.logger = logger
         self.client = ChatCompletionsClient(
             configuration: configuration,
-            httpClient: httpClient ?? EngineHTTPClient.shared(connectTimeout: configuration.connectTimeout),
+            transport: transport,
             dependencies: dependencies,
             logger: logger
         )
@@ -90,35 +139,40 @@ public final class ChatEngine: Sendable {
         }
         let key = TurnRegistry.Key(conversationID: conversationID, requestID: requestID)
         let registration = self.registry.register(key)
-        let (stream, continuation) = AsyncStream.makeStream(of: ChatMessage.self)
+        let messages = TurnMessages()
         let taskID = UUID()
-        let task = Task {
-            let emit: @Sendable (ChatMessage) -> Void = { message in
-                if !Task.isCancelled { continuation.yield(message) }
+        // Registered under the lock that the task's own removal takes: a turn is in `running`
+        // from before it starts until it ended, never after.
+        let task = self.running.withLock { running in
+            let task = Task {
+                switch registration {
+                case .duplicate(let box):
+                    if let outcome = await box.wait() {
+                        Self.replay(outcome, emit: messages.yield)
+                    }
+                case .owner:
+                    let outcome: TurnOutcome
+                    if await self.locks.acquire(conversationID) {
+                        outcome = await self.ownTurn(
+                            conversationID: conversationID,
+                            text: text,
+                            requestID: requestID,
+                            messages: messages
+                        )
+                        self.locks.release(conversationID)
+                    } else {
+                        outcome = TurnOutcome(text: "", failure: .cancelled)
+                    }
+                    self.registry.finish(key, outcome: outcome)
+                }
+                messages.finish()
+                _ = self.running.withLock { $0.removeValue(forKey: taskID) }
             }
-            switch registration {
-            case .duplicate(let box):
-                let outcome = await box.wait()
-                Self.replay(outcome, emit: emit)
-            case .owner:
-                await self.locks.acquire(conversationID)
-                let outcome = await self.ownTurn(
-                    conversationID: conversationID,
-                    text: text,
-                    requestID: requestID,
-                    emit: emit
-                )
-                self.registry.finish(key, outcome: outcome)
-                self.locks.release(conversationID)
-            }
-            continuation.finish()
-            _ = self.running.withLock { $0.removeValue(forKey: taskID) }
+            running[taskID] = task
+            return task
         }
-        self.running.withLock { $0[taskID] = task }
-        continuation.onTermination = { termination in
-            if case .cancelled = termination { task.cancel() }
-        }
-        return ChatMessageStream(base: stream)
+        messages.setOnCancel { task.cancel() }
+        return ChatMessageStream(handle: TurnMessages.Handle(messages))
     }
 
     /// Waits until every turn started so far has ended, finalisation included (also for turns
@@ -126,9 +180,6 @@ public final class ChatEngine: Sendable {
     public func waitUntilIdle() async {
         while let task = self.running.withLock({ $0.values.first }) {
             await task.value
-            self.running.withLock { running in
-                if let key = running.first(where: { $0.value == task })?.key { running[key] = nil }
-            }
         }
     }
 
@@ -143,42 +194,5 @@ public final class ChatEngine: Sendable {
         if let failure = outcome.failure {
             emit(failure.message(hop: failure.hop, cached: true))
         }
-    }
-}
-
-/// The engine's default HTTP clients: one per connect timeout, shared, never shut down, with
-/// connection retries off (an unreachable endpoint fails at once instead of retrying until a
-/// deadline). AsyncHTTPClient sets the connect timeout per client, not per request, hence one
-/// client per distinct value (in practice one or two per process).
-enum EngineHTTPClient {
-    private static let clients = Mutex<[Duration: HTTPClient]>([:])
-
-    /// The shared client whose connection attempts give up after `connectTimeout`.
-    static func shared(connectTimeout: Duration) -> HTTPClient {
-        Self.clients.withLock { clients in
-            if let client = clients[connectTimeout] { return client }
-            let client = Self.make(connectTimeout: connectTimeout)
-            clients[connectTimeout] = client
-            return client
-        }
-    }
-
-    private static func make(connectTimeout: Duration) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.retryConnectionEstablishment = false
-        // Each streamed answer holds its connection for the whole turn: the default of 8 per host
-        // would queue the ninth concurrent conversation until the connect timeout.
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
-        let milliseconds =
-            connectTimeout.components.seconds * 1000
-            + connectTimeout.components.attoseconds / 1_000_000_000_000_000
-        configuration.timeout = .init(connect: .milliseconds(max(1, milliseconds)), read: nil)
-        // A proxy may compress an event stream whatever the request asked (it sends
-        // `Accept-Encoding: identity`): gzip and deflate are decoded before the SSE decoder, with
-        // a ratio limit against decompression bombs; any other encoding fails the turn by name.
-        configuration.decompression = .enabled(limit: .ratio(500))
-        // A 3xx is the provider's answer (http_error), not something to follow.
-        configuration.redirectConfiguration = .disallow
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

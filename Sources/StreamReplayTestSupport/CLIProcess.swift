@@ -57,6 +57,20 @@ package struct CLIProcess: Sendable {
     }
 
     /// Starts `stream-replay ARGUMENTS` and returns once it printed its first line on stdout.
+    /// Runs `stream-replay ARGUMENTS` to the end on a thread of its own, so that the waiting
+    /// holds no thread of the cooperative pool (a fake server in the test process needs one to
+    /// answer the run).
+    package static func runDetached(
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try Self.run(arguments, environment: environment) })
+            }
+        }
+    }
+
     package static func start(_ arguments: [String]) throws -> (process: Process, firstLine: String, stderr: Pipe) {
         let process = Process()
         process.executableURL = self.executable

@@ -22,11 +22,13 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
     public var historyLimit = 50
     /// End the turn with `idle_timeout` when no byte arrives for this long (injected clock).
     public var idleTimeout: Duration = .seconds(60)
-    /// How long establishing a connection (TCP and TLS) may take, in real time; a connection
-    /// not made by then fails the attempt with `connect_failed`. Used by the engine's default
-    /// HTTP client; a client passed to ``ChatEngine/init(configuration:store:tools:httpClient:dependencies:logger:)``
-    /// keeps its own.
+    /// How long establishing a connection (TCP, a proxy's tunnel and TLS) may take, in real
+    /// time; a connection not made by then fails the attempt with `connect_failed`.
     public var connectTimeout: Duration = .seconds(10)
+    /// The HTTP proxies to go through; `nil` (the default) connects directly. The environment's
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) are ``ChatEngineProxy/environment(_:)``; the
+    /// engine never reads them on its own, so that a test against a local fake is not proxied.
+    public var proxy: ChatEngineProxy?
     /// Retries before the first byte of a hop (connect failures, 429, 5xx).
     public var llmRetries = 0
     /// The tools offered to the model, sent as the request's `tools`.
@@ -37,7 +39,7 @@ public struct ChatEngineConfiguration: Sendable, CustomStringConvertible {
 
     /// A configuration with the contract's defaults for everything but the endpoint and the model.
     ///
-    /// Nothing is checked here: ``ChatEngine/init(configuration:store:tools:httpClient:dependencies:logger:)``
+    /// Nothing is checked here: ``ChatEngine/init(configuration:store:tools:eventLoopGroup:dependencies:logger:)``
     /// refuses an invalid configuration with `invalid_configuration`.
     ///
     /// - Parameters:

@@ -1,21 +1,23 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import StreamReplaySSE
 import Synchronization
 
-/// Sends one hop's chat-completions request and streams its answer through a ``HopStreamReader``.
+/// Sends one hop's chat-completions request and streams its answer through a ``HopHandler`` and
+/// its ``HopDriver``, on the connection's event loop.
 ///
-/// The body is never collected: each buffer is decoded as it arrives, its events handled, and the
-/// observer told how far the engine got. An idle watchdog on the injected clock ends the hop
+/// The body is never collected: each read is decoded where it arrives, its events handled, and
+/// the observer told how far the engine got; the turn's task waits once per hop, not per message. An idle watchdog on the injected clock ends the hop
 /// when no byte arrives for `idle_timeout`. Retries (when configured) happen only before the
 /// first byte, for connect failures, 429 and 5xx, with back-off on the injected clock.
 struct ChatCompletionsClient: Sendable {
     var configuration: ChatEngineConfiguration
-    var httpClient: HTTPClient
+    var transport: HopTransport
     var dependencies: ChatEngineDependencies
     var logger: Logger
 
@@ -76,7 +78,7 @@ struct ChatCompletionsClient: Sendable {
     // MARK: One attempt
 
     private enum RaceOutcome: Sendable {
-        case read(HopStreamReader)
+        case read(HopResult)
         case idle
     }
 
@@ -91,16 +93,16 @@ struct ChatCompletionsClient: Sendable {
                 hopStart: clock.now
             )
             : nil
-        let initial = HopStreamReader(context: context, batcher: batcher)
+        let machine = HopStateMachine(hop: context.hop, batcher: batcher)
         let idleTimeout = self.configuration.idleTimeout
-        let reader = await withTaskGroup(of: RaceOutcome.self) { group -> HopStreamReader in
+        return await withTaskGroup(of: RaceOutcome.self) { group -> HopResult in
             group.addTask {
                 .read(
-                    await self.read(
+                    await self.exchange(
                         body: body,
                         context: context,
                         attempt: attempt,
-                        reader: initial,
+                        machine: machine,
                         lastActivity: lastActivity
                     )
                 )
@@ -127,38 +129,32 @@ struct ChatCompletionsClient: Sendable {
                     if Task.isCancelled { continue }
                     timedOut = true
                     group.cancelAll()
-                case .read(var reader):
+                case .read(var result):
                     group.cancelAll()
                     if timedOut {
                         // No byte for idle_timeout: complete when a finish_reason (or [DONE]) was
                         // seen, else idle_timeout. A failure found in the stream itself stays.
-                        let failure = reader.result.failure
+                        let failure = result.failure
                         if failure == nil || failure == .cancelled || failure?.code == "stream_interrupted" {
-                            if reader.result.sawFinish || reader.result.sawDone {
-                                reader.clearFailure()
-                            } else {
-                                reader.replaceFailure(with: .idleTimeout(idleTimeout))
-                            }
+                            result.failure = result.sawFinish || result.sawDone ? nil : .idleTimeout(idleTimeout)
                         }
                     }
-                    return reader
+                    return result
                 }
             }
-            return initial
+            return machine.result
         }
-        return reader.result
     }
 
-    /// Sends the request and reads the answer; returns the reader with what it got, on every path.
-    private func read(
+    /// Sends the request and reads the answer; returns what the hop got, on every path.
+    private func exchange(
         body: JSONValue,
         context: HopContext,
         attempt: Int,
-        reader initial: HopStreamReader,
+        machine initial: HopStateMachine,
         lastActivity: LastActivity
-    ) async -> HopStreamReader {
-        var reader = initial
-        let clock = self.dependencies.clock
+    ) async -> HopResult {
+        var machine = initial
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "text/event-stream")
@@ -175,105 +171,73 @@ struct ChatCompletionsClient: Sendable {
             requestID: context.requestID,
             hop: context.hop
         )
-
-        let response: ResponseStream
-        do {
-            let request = try HTTPClient.Request(
-                url: self.endpoint,
-                method: .POST,
-                headers: headers,
-                body: .byteBuffer(ByteBuffer(string: bodyText))
+        let eventLoop = self.transport.group.next()
+        let promise = eventLoop.makePromise(of: HopResult.self)
+        let endpoint = self.endpoint
+        let handler: @Sendable () -> HopHandler = {
+            [machine, clock = self.dependencies.clock, observer = self.dependencies.observer] in
+            HopHandler(
+                machine: machine,
+                context: context,
+                clock: clock,
+                observer: observer,
+                attempt: attempt,
+                lastActivity: lastActivity,
+                endpoint: endpoint,
+                promise: promise
             )
-            response = try await ResponseStream.start(request, on: self.httpClient, logger: self.logger)
-        } catch {
-            reader.fail(
-                Task.isCancelled
-                    ? .cancelled : .connectFailed(self.endpoint, reason: ConnectionErrorText.describe(error))
+        }
+        if let answer = self.transport.inMemoryAnswer {
+            InMemoryExchange.start(answer, handler: handler, eventLoop: eventLoop)
+            return await Self.outcome(of: promise, observer: self.dependencies.observer)
+        }
+        guard let target = HopTarget(endpoint: self.endpoint, proxies: self.configuration.proxy) else {
+            machine.fail(
+                .connectFailed(self.endpoint, reason: "the base URL is not an http:// or https:// URL with a host")
             )
-            return reader
+            promise.succeed(machine.result)
+            return machine.result
         }
-        lastActivity.value = clock.now
-        let status = Int(response.head.status.code)
-        let responseHeaders = response.head.headers
-        let observed = ObservedResponse(
-            requestIDHeader: responseHeaders.first(name: "x-request-id"),
-            conversationID: context.conversationID,
-            requestID: context.requestID,
-            hop: context.hop,
-            attempt: attempt,
-            status: status,
-            contentType: responseHeaders.first(name: "content-type")
-        )
-        defer { self.dependencies.observer?.engineFinished(observed) }
-        self.dependencies.observer?.engineConsumed(bytes: 0, of: observed)
-
-        guard (200..<300).contains(status) else {
-            let text = await Self.readText(of: response.body, limit: 64 * 1024)
-            if status == 429 {
-                reader.fail(
-                    .rateLimited(body: text, retryAfterMilliseconds: Self.retryAfterMilliseconds(responseHeaders))
-                )
-            } else {
-                reader.fail(
-                    .httpError(
-                        status: status,
-                        body: text,
-                        retryAfterMilliseconds: Self.retryAfterMilliseconds(responseHeaders)
-                    )
-                )
-            }
-            return reader
-        }
-        let contentType = responseHeaders.first(name: "content-type")
-        if status == 200, !(contentType?.lowercased().hasPrefix("text/event-stream") ?? false) {
-            reader.fail(.notEventStream(contentType: contentType))
-            return reader
-        }
-        if let encoding = responseHeaders.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces),
-            !["", "identity", "gzip", "x-gzip", "deflate"].contains(encoding.lowercased())
-        {
-            reader.fail(.undecodableEncoding(encoding))
-            return reader
-        }
-
-        let processor = NIOSingleStepByteToMessageProcessor(SSEDecoder())
-        var consumed = 0
-        var interruption: String?
-        do {
-            for try await buffer in response.body {
-                lastActivity.value = clock.now
-                self.dependencies.observer?.engineReceived(buffer, of: observed)
-                reader.noteBytes()
-                consumed += buffer.readableBytes
-                try processor.process(buffer: buffer) { event in
-                    reader.handle(event, now: clock.now)
-                }
-                self.dependencies.observer?.engineConsumed(bytes: consumed, of: observed)
-                if reader.isFinished { break }
-            }
-            if !reader.isFinished {
-                try processor.finishProcessing(seenEOF: true) { event in
-                    if event.isTerminated || event.data?.hasPrefix("[DONE]") == true {
-                        reader.handle(event, now: clock.now)
+        let channel = NIOLockedValueBox<(any Channel)?>(nil)
+        return await withTaskCancellationHandler {
+            do {
+                _ = try await HopConnection.open(
+                    target,
+                    headers: headers,
+                    body: ByteBuffer(string: bodyText),
+                    handler: handler,
+                    group: eventLoop,
+                    connectTimeout: self.configuration.connectTimeout,
+                    opened: { opened in
+                        channel.withLockedValue { $0 = opened }
+                        if Task.isCancelled { opened.close(promise: nil) }
                     }
-                }
+                )
+            } catch {
+                var reason = ConnectionErrorText.describe(error)
+                if let proxy = target.proxy, !(error is HopConnectError) { reason += " (through the proxy \(proxy))" }
+                machine.fail(Task.isCancelled ? .cancelled : .connectFailed(self.endpoint, reason: reason))
+                // The handler may have run already; then its result stands.
+                promise.succeed(machine.result)
             }
-        } catch {
-            if Task.isCancelled {
-                reader.fail(.cancelled)
-            } else {
-                // A final `data: [DONE]` whose blank line never came still ends the stream.
-                try? processor.finishProcessing(seenEOF: true) { event in
-                    if event.data?.hasPrefix("[DONE]") == true {
-                        reader.handle(event, now: clock.now)
-                    }
-                }
-                interruption = "the connection failed (\(ConnectionErrorText.describe(error)))"
-            }
+            lastActivity.value = self.dependencies.clock.now
+            return await Self.outcome(of: promise, observer: self.dependencies.observer)
+        } onCancel: {
+            channel.withLockedValue { $0 }?.close(promise: nil)
         }
-        reader.flushDeltas()
-        reader.end(interruption: interruption)
-        return reader
+    }
+
+    /// Waits for the hop's handler, then tells the observer the response is done.
+    private static func outcome(
+        of promise: EventLoopPromise<HopResult>,
+        observer: (any ChatEngineObserver)?
+    ) async
+        -> HopResult
+    {
+        // The promise is only ever succeeded.
+        let result = (try? await promise.futureResult.get()) ?? HopResult()
+        if let observed = result.observed { observer?.engineFinished(observed) }
+        return result
     }
 
     // MARK: Helpers
@@ -291,32 +255,6 @@ struct ChatCompletionsClient: Sendable {
             return Int((seconds * 1000).rounded())
         }
         return nil
-    }
-
-    /// Reads up to `limit` bytes of a body as text.
-    static func readText(of body: AsyncThrowingStream<ByteBuffer, any Error>, limit: Int) async -> String {
-        var collected = ByteBuffer()
-        do {
-            for try await var buffer in body {
-                let room = limit - collected.readableBytes
-                if room <= 0 { break }
-                if buffer.readableBytes > room, let slice = buffer.readSlice(length: room) {
-                    buffer = slice
-                }
-                collected.writeBuffer(&buffer)
-            }
-        } catch {
-            // What arrived before the failure is kept.
-        }
-        return String(buffer: collected)
-    }
-}
-
-extension HopStreamReader {
-    /// Replaces a stream-level failure by a more precise one (an idle timeout).
-    mutating func replaceFailure(with failure: TurnFailure) {
-        self.clearFailure()
-        self.fail(failure)
     }
 }
 
@@ -352,9 +290,14 @@ package enum ConnectionErrorText {
             }
             return "no address of '\(error.host)' accepted a connection"
         }
-        if let error = error as? HTTPClientError {
-            if error == .connectTimeout { return "no connection was made within the connect timeout" }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return "no connection was made within the connect timeout"
+        }
+        if let error = error as? HopConnectError {
             return error.description
+        }
+        if let error = error as? NIOSSLError {
+            return "the TLS handshake failed (\(error))"
         }
         return String(describing: error)
     }

@@ -4,8 +4,9 @@ struct HopContext: Sendable {
     var conversationID: String
     var requestID: String
     var hop: Int
-    /// Yields a message to the caller.
-    var emit: @Sendable (ChatMessage) -> Void
-    /// Writes a delta batch (only called when deltas are persisted).
-    var writeDelta: @Sendable (String) throws -> Void
+    /// Where the hop's messages go, in runs.
+    var messages: TurnMessages
+    /// Writes a delta batch off the event loop and the cooperative pool (only called when deltas
+    /// are persisted), then calls back with the outcome, on any thread.
+    var writeDelta: @Sendable (String, @escaping @Sendable (Result<Void, any Error>) -> Void) -> Void
 }

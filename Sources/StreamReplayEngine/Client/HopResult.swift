@@ -26,4 +26,6 @@ struct HopResult: Sendable {
     var sawFinish = false
     /// Whether any body byte arrived (no retry after that).
     var receivedBytes = false
+    /// The response as the observer heard of it, once its head arrived.
+    var observed: ObservedResponse?
 }

@@ -572,3 +572,39 @@ extension EventStore {
         try row.decode(Data?.self, forColumn: column).map { String(decoding: $0, as: UTF8.self) }
     }
 }
+
+// MARK: - Off the cooperative pool
+
+extension EventStore {
+    /// Where the engine's store calls run: a queue of their own, so that SQLite's blocking I/O
+    /// never holds a thread of Swift's cooperative pool or an event loop. GRDB still serialises
+    /// the writes on its writer.
+    private static let queue = DispatchQueue(label: "stream-replay.event-store", attributes: .concurrent)
+
+    /// Runs `work` on the store's own queue and returns its result to the awaiting task.
+    ///
+    /// - Parameter work: Calls on the store; it runs on another thread.
+    /// - Returns: What `work` returned.
+    /// - Throws: What `work` threw.
+    package func offPool<Result: Sendable>(
+        _ work: @escaping @Sendable (EventStore) throws -> Result
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            self.offPool(work) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Runs `work` on the store's own queue, then calls `completion` there with its result.
+    ///
+    /// - Parameters:
+    ///   - work: Calls on the store; it runs on another thread.
+    ///   - completion: Gets the result; hop to where it is needed.
+    package func offPool<Result: Sendable>(
+        _ work: @escaping @Sendable (EventStore) throws -> Result,
+        completion: @escaping @Sendable (Swift.Result<Result, any Error>) -> Void
+    ) {
+        Self.queue.async {
+            completion(Swift.Result { try work(self) })
+        }
+    }
+}

@@ -9,8 +9,9 @@ extension ChatEngine {
         requestID: String,
         userText: String,
         history: [StoredEvent],
-        emit: @escaping @Sendable (ChatMessage) -> Void
+        messages turnMessages: TurnMessages
     ) async -> TurnOutcome {
+        let emit = turnMessages.yield
         var messages: [JSONValue] = []
         if let systemPrompt = self.configuration.systemPrompt {
             messages.append(["role": "system", "content": .string(systemPrompt)])
@@ -30,9 +31,10 @@ extension ChatEngine {
                 conversationID: conversationID,
                 requestID: requestID,
                 hop: hop,
-                emit: emit,
-                writeDelta: { [self, hop] batch in
-                    try self.writeDelta(batch, conversationID: conversationID, requestID: requestID, hop: hop)
+                messages: turnMessages,
+                writeDelta: { [self, hop] batch, completion in
+                    let event = self.deltaEvent(batch, conversationID: conversationID, requestID: requestID, hop: hop)
+                    self.store.offPool({ try $0.append(event) }) { result in completion(result.map { _ in () }) }
                 }
             )
             let result = await self.client.runHop(body: self.requestBody(messages: messages), context: context)
@@ -46,7 +48,7 @@ extension ChatEngine {
                 var final = cancelled ? TurnFailure.cancelled : failure
                 final.hop = hop
                 if !cancelled { emit(final.message(hop: hop)) }
-                return self.finalise(
+                return await self.finalise(
                     turn,
                     failure: final,
                     conversationID: conversationID,
@@ -58,7 +60,7 @@ extension ChatEngine {
             turn.finishReason = result.finishReason
             turn.model = result.model
             if calls.isEmpty {
-                return self.finalise(
+                return await self.finalise(
                     turn,
                     failure: nil,
                     conversationID: conversationID,
@@ -70,7 +72,7 @@ extension ChatEngine {
                 let warning = ChatMessage.toolLimit(max: self.configuration.maxToolHops, afterText: !turn.text.isEmpty)
                 emit(warning)
                 turn.text += warning.content
-                return self.finalise(
+                return await self.finalise(
                     turn,
                     failure: nil,
                     conversationID: conversationID,
@@ -82,7 +84,7 @@ extension ChatEngine {
             var toolMessages: [JSONValue] = []
             for call in calls {
                 if Task.isCancelled {
-                    return self.finalise(
+                    return await self.finalise(
                         turn,
                         failure: .cancelled,
                         conversationID: conversationID,
@@ -101,23 +103,22 @@ extension ChatEngine {
                     "request_id": .string("tool:\(requestID):\(hop):\(call.position)"),
                 ]
                 if isError { extra["is_error"] = true }
+                let result = NewEvent(
+                    id: self.dependencies.ids.uuid(),
+                    conversationID: conversationID,
+                    type: "tool_result",
+                    role: "tool",
+                    content: output,
+                    toolCallID: call.id,
+                    createdAt: self.timestamp(),
+                    extra: .object(extra)
+                )
                 do {
-                    _ = try self.store.append(
-                        NewEvent(
-                            id: self.dependencies.ids.uuid(),
-                            conversationID: conversationID,
-                            type: "tool_result",
-                            role: "tool",
-                            content: output,
-                            toolCallID: call.id,
-                            createdAt: self.timestamp(),
-                            extra: .object(extra)
-                        )
-                    )
+                    _ = try await self.store.offPool { try $0.append(result) }
                 } catch {
                     let failure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")
                     emit(failure.message(hop: hop))
-                    return self.finalise(
+                    return await self.finalise(
                         turn,
                         failure: failure,
                         conversationID: conversationID,
@@ -194,25 +195,23 @@ extension ChatEngine {
         return .object(body)
     }
 
-    /// Writes one delta batch as a `meta` / `assistant_delta` event.
-    func writeDelta(_ batch: String, conversationID: String, requestID: String, hop: Int) throws {
+    /// One delta batch as a `meta` / `assistant_delta` event.
+    func deltaEvent(_ batch: String, conversationID: String, requestID: String, hop: Int) -> NewEvent {
         let epoch = self.dependencies.wallClock()
-        _ = try self.store.append(
-            NewEvent(
-                id: self.dependencies.ids.uuid(),
-                conversationID: conversationID,
-                type: "meta",
-                role: nil,
-                content: batch,
-                createdAt: Self.iso8601(milliseconds: epoch),
-                extra: [
-                    "kind": "assistant_delta", "user_request_id": .string(requestID), "hop_number": .int(Int64(hop)),
-                    "request_id": .string(
-                        "assistant_delta:\(requestID):\(hop):\(epoch):\(self.dependencies.ids.hex8())"
-                    ),
-                    "batched": true,
-                ]
-            )
+        return NewEvent(
+            id: self.dependencies.ids.uuid(),
+            conversationID: conversationID,
+            type: "meta",
+            role: nil,
+            content: batch,
+            createdAt: Self.iso8601(milliseconds: epoch),
+            extra: [
+                "kind": "assistant_delta", "user_request_id": .string(requestID), "hop_number": .int(Int64(hop)),
+                "request_id": .string(
+                    "assistant_delta:\(requestID):\(hop):\(epoch):\(self.dependencies.ids.hex8())"
+                ),
+                "batched": true,
+            ]
         )
     }
 
@@ -223,7 +222,7 @@ extension ChatEngine {
         conversationID: String,
         requestID: String,
         emit: @Sendable (ChatMessage) -> Void
-    ) -> TurnOutcome {
+    ) async -> TurnOutcome {
         let outcome = TurnOutcome(text: turn.text, refusal: turn.refusal.isEmpty ? nil : turn.refusal, failure: failure)
         if failure != nil, turn.text.isEmpty, turn.refusal.isEmpty, !turn.ranTool {
             return outcome  // nothing but the user message stays; a retry runs the turn again
@@ -246,21 +245,20 @@ extension ChatEngine {
             extra["error"] = .object(error)
         }
         let model = (turn.model?.isEmpty == false ? turn.model : nil) ?? self.configuration.model
+        let answer = NewEvent(
+            id: self.dependencies.ids.uuid(),
+            conversationID: conversationID,
+            type: "assistant_message",
+            role: "assistant",
+            content: turn.text,
+            model: model,
+            createdAt: self.timestamp(),
+            extra: .object(extra)
+        )
         do {
-            _ = try self.store.compact(
-                conversationID: conversationID,
-                userRequestID: requestID,
-                answer: NewEvent(
-                    id: self.dependencies.ids.uuid(),
-                    conversationID: conversationID,
-                    type: "assistant_message",
-                    role: "assistant",
-                    content: turn.text,
-                    model: model,
-                    createdAt: self.timestamp(),
-                    extra: .object(extra)
-                )
-            )
+            _ = try await self.store.offPool {
+                try $0.compact(conversationID: conversationID, userRequestID: requestID, answer: answer)
+            }
         } catch {
             self.logger.error("could not persist the answer", metadata: ["error": "\(error)"])
             let storeFailure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")

@@ -7,50 +7,59 @@ extension ChatEngine {
         conversationID: String,
         text: String,
         requestID: String,
-        emit: @escaping @Sendable (ChatMessage) -> Void
+        messages: TurnMessages
     ) async -> TurnOutcome {
+        let emit = messages.yield
         do {
-            if let answer = try self.store.event(conversationID: conversationID, requestID: "assistant:\(requestID)") {
+            let store = self.store
+            if let answer = try await store.offPool({
+                try $0.event(conversationID: conversationID, requestID: "assistant:\(requestID)")
+            }) {
                 let outcome = Self.outcome(ofStoredAnswer: answer)
                 Self.replay(outcome, emit: emit)
                 return outcome
             }
             let userMessage: StoredEvent
-            if let existing = try self.store.event(conversationID: conversationID, requestID: requestID) {
-                _ = try self.store.claimRetry(conversationID: conversationID, requestID: requestID)
+            if let existing = try await store.offPool({
+                try $0.event(conversationID: conversationID, requestID: requestID)
+            }) {
+                _ = try await store.offPool { try $0.claimRetry(conversationID: conversationID, requestID: requestID) }
                 userMessage = existing
             } else {
                 do {
-                    userMessage = try self.store.append(
-                        NewEvent(
-                            id: self.dependencies.ids.uuid(),
-                            conversationID: conversationID,
-                            type: "user_message",
-                            role: "user",
-                            content: text,
-                            createdAt: self.timestamp(),
-                            extra: ["request_id": .string(requestID)]
-                        )
+                    let event = NewEvent(
+                        id: self.dependencies.ids.uuid(),
+                        conversationID: conversationID,
+                        type: "user_message",
+                        role: "user",
+                        content: text,
+                        createdAt: self.timestamp(),
+                        extra: ["request_id": .string(requestID)]
                     )
+                    userMessage = try await store.offPool { try $0.append(event) }
                 } catch let error as EventStoreError where error.code == .duplicateRequestID {
                     // Another process wrote it between the check and the insert: take the retry path.
-                    _ = try self.store.claimRetry(conversationID: conversationID, requestID: requestID)
-                    guard let existing = try self.store.event(conversationID: conversationID, requestID: requestID)
+                    _ = try await store.offPool {
+                        try $0.claimRetry(conversationID: conversationID, requestID: requestID)
+                    }
+                    guard
+                        let existing = try await store.offPool({
+                            try $0.event(conversationID: conversationID, requestID: requestID)
+                        })
                     else { throw error }
                     userMessage = existing
                 }
             }
-            let history = try self.store.history(
-                conversationID: conversationID,
-                beforeSeq: userMessage.seq,
-                limit: self.configuration.historyLimit
-            )
+            let (seq, limit) = (userMessage.seq, self.configuration.historyLimit)
+            let history = try await store.offPool {
+                try $0.history(conversationID: conversationID, beforeSeq: seq, limit: limit)
+            }
             return await self.runHops(
                 conversationID: conversationID,
                 requestID: requestID,
                 userText: userMessage.content,
                 history: history,
-                emit: emit
+                messages: messages
             )
         } catch {
             let failure = TurnFailure(code: "store_failed", message: "The event store failed: \(error)")

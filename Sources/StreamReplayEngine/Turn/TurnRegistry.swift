@@ -44,69 +44,116 @@ final class TurnRegistry: Sendable {
     }
 }
 
-/// A value set once and awaited by any number of tasks.
+/// A value set once and awaited by any number of tasks; a waiter whose task is cancelled stops
+/// waiting (and gets `nil`).
 final class OutcomeBox: Sendable {
-    private let state = Mutex<(outcome: TurnOutcome?, waiters: [CheckedContinuation<TurnOutcome, Never>])>((nil, []))
+    private struct State {
+        var outcome: TurnOutcome?
+        var waiters: [UInt64: CheckedContinuation<TurnOutcome?, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     func set(_ outcome: TurnOutcome) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<TurnOutcome, Never>] in
+        let waiters = self.state.withLock { state -> [CheckedContinuation<TurnOutcome?, Never>] in
             guard state.outcome == nil else { return [] }
             state.outcome = outcome
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters {
             waiter.resume(returning: outcome)
         }
     }
 
-    func wait() async -> TurnOutcome {
-        await withCheckedContinuation { continuation in
-            let ready = self.state.withLock { state -> TurnOutcome? in
-                if let outcome = state.outcome { return outcome }
-                state.waiters.append(continuation)
-                return nil
+    /// The outcome, or `nil` when the waiting task was cancelled first.
+    func wait() async -> TurnOutcome? {
+        let id = self.state.withLock { state -> UInt64 in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<TurnOutcome?, Never>) in
+                let ready = self.state.withLock { state -> TurnOutcome?? in
+                    if let outcome = state.outcome { return .some(outcome) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let ready {
+                    continuation.resume(returning: ready)
+                }
             }
-            if let ready {
-                continuation.resume(returning: ready)
-            }
+        } onCancel: {
+            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: nil)
         }
     }
 }
 
-/// Serialises the turns of each conversation, first come first served.
+/// Serialises the turns of each conversation, first come first served; a waiter whose task is
+/// cancelled leaves the queue.
 final class ConversationLocks: Sendable {
-    private let state = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Bool, Never>
+    }
 
-    /// Waits until the conversation is free, then holds it.
-    func acquire(_ conversationID: String) async {
-        await withCheckedContinuation { continuation in
-            let acquired = self.state.withLock { state -> Bool in
-                if let waiters = state[conversationID] {
-                    state[conversationID] = waiters + [continuation]
-                    return false
+    private struct State {
+        /// A conversation is held while it has an entry; the entry lists who waits, in order.
+        var queues: [String: [Waiter]] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Waits until the conversation is free, then holds it: `true`. `false` when the task was
+    /// cancelled before it got the conversation (which is then not held).
+    func acquire(_ conversationID: String) async -> Bool {
+        let id = self.state.withLock { state -> UInt64 in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let immediate = self.state.withLock { state -> Bool? in
+                    if Task.isCancelled { return false }
+                    if state.queues[conversationID] != nil {
+                        state.queues[conversationID, default: []].append(Waiter(id: id, continuation: continuation))
+                        return nil
+                    }
+                    state.queues[conversationID] = []
+                    return true
                 }
-                state[conversationID] = []
-                return true
+                if let immediate {
+                    continuation.resume(returning: immediate)
+                }
             }
-            if acquired {
-                continuation.resume()
+        } onCancel: {
+            let waiter = self.state.withLock { state -> Waiter? in
+                guard var queue = state.queues[conversationID], let index = queue.firstIndex(where: { $0.id == id })
+                else { return nil }
+                let waiter = queue.remove(at: index)
+                state.queues[conversationID] = queue
+                return waiter
             }
+            waiter?.continuation.resume(returning: false)
         }
     }
 
     /// Hands the conversation to the next waiter, or frees it.
     func release(_ conversationID: String) {
-        let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard var waiters = state[conversationID] else { return nil }
+        let next = self.state.withLock { state -> Waiter? in
+            guard var waiters = state.queues[conversationID] else { return nil }
             if waiters.isEmpty {
-                state[conversationID] = nil
+                state.queues[conversationID] = nil
                 return nil
             }
             let next = waiters.removeFirst()
-            state[conversationID] = waiters
+            state.queues[conversationID] = waiters
             return next
         }
-        next?.resume()
+        next?.continuation.resume(returning: true)
     }
 }

@@ -1,11 +1,22 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import StreamReplayScenario
 
 extension FakeLLMServer {
+    /// The path and query of a request target: an absolute-form target (`http://host/v1/…`, as a
+    /// client sends it through an HTTP proxy) is accepted as its path, as RFC 9112 asks of servers.
+    static func originForm(_ target: String) -> String {
+        guard let scheme = target.range(of: "://"), target.hasPrefix("http") else { return target }
+        let afterAuthority = target[scheme.upperBound...]
+        guard let slash = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let rest = String(afterAuthority[slash...])
+        return rest.hasPrefix("?") ? "/" + rest : rest
+    }
+
     /// Answers one request. Returns `false` when the connection was closed by the answer.
     func respond(to head: HTTPRequestHead, body: ByteBuffer, channel: any Channel) async throws -> Bool {
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = Self.originForm(head.uri).split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts.first ?? "")
         let query = parts.count > 1 ? String(parts[1]) : ""
         let headers = head.headers.map { name, value in

@@ -65,8 +65,8 @@ package struct ScenarioExecution: Sendable {
         }
     }
 
-    /// Plays the scenario against a real endpoint: real time, the real HTTP client (TLS), the
-    /// model and key of `target`; the `llm` script is not played.
+    /// Plays the scenario against a real endpoint: real time, the real HTTP client (TLS, the
+    /// environment's proxies), the model and key of `target`; the `llm` script is not played.
     package func runLive(_ target: LiveTarget) async throws -> ScenarioObservation {
         let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: VirtualClock())
         let recorder = LiveRecorder()
@@ -75,6 +75,8 @@ package struct ScenarioExecution: Sendable {
         configuration.apiKey = target.apiKey
         configuration.extraParametersJSON = self.extraParametersJSON
         configuration.idleTimeout = max(configuration.idleTimeout, .seconds(60))
+        // Behind a corporate proxy as curl and the SDKs are: HTTPS_PROXY, HTTP_PROXY, NO_PROXY.
+        configuration.proxy = ChatEngineProxy.environment()
         let dependencies = ChatEngineDependencies(clock: ContinuousClock(), observer: recorder)
         var observation = try await self.playTurns(
             EngineSetup(

@@ -1,25 +1,34 @@
 import NIOCore
 import StreamReplaySSE
 
-/// Interprets the SSE events of one hop's response: yields text, batches deltas, accumulates
-/// tool-call fragments and decides when the stream is complete or failed. Synchronous and
-/// I/O-free: the client feeds it events.
-struct HopStreamReader: Sendable {
+/// What the transport does for the hop state machine, in order.
+enum HopAction: Sendable {
+    /// Hand this message to the turn's consumer.
+    case yield(ChatMessage)
+    /// Write this delta batch to the store; the actions after it wait until it is written.
+    case persist(String)
+}
+
+/// Interprets the SSE events of one hop's response: decides what to yield and when to persist a
+/// delta batch, accumulates tool-call fragments and decides when the stream is complete or
+/// failed. Synchronous and I/O-free: the transport feeds it events and performs the
+/// ``HopAction``s it returns (``HopDriver``).
+struct HopStateMachine: Sendable {
     private(set) var result = HopResult()
     private var selector = StreamChunk.ChoiceSelector()
     private var batcher: DeltaBatcher<EngineInstant>?
-    private let context: HopContext
+    private let hop: Int
 
-    init(context: HopContext, batcher: DeltaBatcher<EngineInstant>?) {
-        self.context = context
+    init(hop: Int, batcher: DeltaBatcher<EngineInstant>?) {
+        self.hop = hop
         self.batcher = batcher
     }
 
     /// Whether reading should stop: `[DONE]` arrived or the hop failed.
     var isFinished: Bool { self.result.sawDone || self.result.failure != nil }
 
-    /// Handles one SSE event.
-    mutating func handle(_ event: SSEEvent, now: EngineInstant) {
+    /// Handles one SSE event; appends what to do to `actions`.
+    mutating func handle(_ event: SSEEvent, now: EngineInstant, into actions: inout [HopAction]) {
         guard !self.isFinished else { return }
         if let value = event.extraField("error") {
             self.result.failure = .providerError(value)
@@ -43,11 +52,16 @@ struct HopStreamReader: Sendable {
         case .comment:
             return
         case .chunk(let chunk):
-            self.handle(chunk, data: data, now: now)
+            self.handle(chunk, data: data, now: now, into: &actions)
         }
     }
 
-    private mutating func handle(_ chunk: StreamChunk, data: String, now: EngineInstant) {
+    private mutating func handle(
+        _ chunk: StreamChunk,
+        data: String,
+        now: EngineInstant,
+        into actions: inout [HopAction]
+    ) {
         if let error = chunk.error {
             self.result.failure = .providerError(error.message ?? data)
             return
@@ -65,16 +79,13 @@ struct HopStreamReader: Sendable {
                 if var batcher = self.batcher {
                     let batch = batcher.append(fragment, now: now)
                     self.batcher = batcher
-                    if let batch {
-                        self.write(batch)
-                        if self.result.failure != nil { return }
-                    }
+                    if let batch { actions.append(.persist(batch)) }
                 }
-                self.context.emit(.text(fragment, hop: self.context.hop))
+                actions.append(.yield(.text(fragment, hop: self.hop)))
             }
             if let refusal = choice.refusalFragment {
                 self.result.refusal += refusal
-                self.context.emit(.refusal(refusal, hop: self.context.hop))
+                actions.append(.yield(.refusal(refusal, hop: self.hop)))
             }
             if let reasoning = choice.reasoningContentFragment {
                 self.result.reasoningContent = (self.result.reasoningContent ?? "") + reasoning
@@ -96,23 +107,20 @@ struct HopStreamReader: Sendable {
         }
     }
 
-    /// Writes what is left in the delta buffer (the hop's end).
-    mutating func flushDeltas() {
+    /// The hop's end: what is left in the delta buffer is the last batch.
+    mutating func flushDeltas(into actions: inout [HopAction]) {
         guard var batcher = self.batcher else { return }
         let batch = batcher.finish()
         self.batcher = batcher
-        if let batch { self.write(batch) }
+        if let batch { actions.append(.persist(batch)) }
     }
 
-    private mutating func write(_ batch: String) {
-        do {
-            try self.context.writeDelta(batch)
-        } catch {
-            self.result.failure = TurnFailure(
-                code: "store_failed",
-                message: "Could not persist streamed text: \(error)"
-            )
-        }
+    /// A batch could not be written: the hop fails, and the actions after it are dropped.
+    mutating func persistFailed(_ error: any Error) {
+        self.result.failure = TurnFailure(
+            code: "store_failed",
+            message: "Could not persist streamed text: \(error)"
+        )
     }
 
     /// Marks that body bytes arrived.
