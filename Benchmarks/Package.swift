@@ -85,6 +85,13 @@ let benchmarks: [(name: String, dependencies: [Target.Dependency])] = [
         ]
     ),
     ("RunnerBenchmarks", []),
+    (
+        "AllocationBenchmarks",
+        [
+            .product(name: "StreamReplayEngine", package: "StreamReplay"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]
+    ),
 ]
 
 for (name, dependencies) in benchmarks {
