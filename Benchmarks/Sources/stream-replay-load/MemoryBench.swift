@@ -1,4 +1,6 @@
 import Foundation
+import StreamReplayBenchmarkSupport
+import StreamReplayEngine
 import StreamReplayFakeLLM
 
 /// Peak memory of one engine turn, each probe in a fresh process of this executable: the peak
@@ -11,12 +13,19 @@ enum MemoryBench {
         try await FakeLLMServer.withRunning(script: Fixtures.script([Fixtures.textAnswer(chunks: chunks, word: word)]))
         {
             server in
-            if let curl = Curl() { _ = try await curl.read(server) }
-            // One small turn first so that lazily made singletons (HTTP client, SQLite) are counted out.
-            let before = Memory.status("VmRSS")
-            let reset = Memory.resetPeak()
-            let result = try await EngineBench.turn(server: server, persist: false)
-            let peak = Memory.status("VmHWM")
+            if let curl = Curl() { _ = try await curl.read(server.baseURL + "/chat/completions") }
+            // curl made the fake build its plan above, so only the turn is in the growth.
+            await server.reset()
+            let before = ProcessStatus.bytes("VmRSS")
+            let reset = ProcessStatus.resetPeak()
+            let result = try await EngineTurn.measure(nil) { store in
+                try ChatEngine(
+                    configuration: EngineTurn.configuration(baseURL: server.baseURL, persist: false),
+                    store: store,
+                    tools: EngineTurn.NoTools()
+                )
+            }
+            let peak = ProcessStatus.bytes("VmHWM")
             print(
                 "growth=\(reset ? peak - before : -1) peak=\(peak) texts=\(result.texts) errors=\(result.errors.count)"
             )
@@ -29,7 +38,10 @@ enum MemoryBench {
     }
 
     static func spawn(chunks: Int, chunkBytes: Int) async throws -> Probe {
-        let result = try await runProcess(ownExecutable(), ["--memory-probe", String(chunks), String(chunkBytes)])
+        let result = try await runProcess(
+            Repository.ownExecutable,
+            ["--memory-probe", String(chunks), String(chunkBytes)]
+        )
         var values: [String: Int] = [:]
         for field in result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
             let parts = field.split(separator: "=", maxSplits: 1)

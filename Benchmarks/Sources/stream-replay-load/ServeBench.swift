@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import StreamReplayBenchmarkSupport
 
 /// `stream-replay serve --loop` as a standing mock under load: the release CLI pinned to core 0,
 /// `wrk` (with `Benchmarks/wrk/chat-stream.lua`, which checks every body ends with
@@ -10,7 +10,7 @@ enum ServeBench {
 
     static func run(options: Options, report: Report) async throws {
         report.header(
-            "6. serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks; median of 3 × \(options.quick ? 3 : 5) s)"
+            "serve --loop under wrk (serve on core 0, wrk on core 1; 1 KB answer in 200 chunks; median of 3 × \(options.quick ? 3 : 5) s)"
         )
         let tools = ["wrk", "taskset", "cc", "curl"].map { ($0, which($0)) }
         let missing = tools.filter { $0.1 == nil }.map(\.0)
@@ -20,18 +20,14 @@ enum ServeBench {
             report.add("serve under wrk", "skipped: needs \(missing.joined(separator: ", ")) (apt-get install wrk)")
             return
         }
-        guard let cli = await RunnerBench.locateCLI(options: options) else {
-            report.add("serve under wrk", "skipped: no CLI binary")
-            return
-        }
+        let cli = try options.cli ?? Repository.cli()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent(
             "stream-replay-serve-bench-\(getpid())"
         )
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let script = URL(fileURLWithPath: options.root).appendingPathComponent("Benchmarks/wrk/chat-stream.lua").path
-        let ceilingSource = URL(fileURLWithPath: options.root).appendingPathComponent("Benchmarks/Ceiling/ceiling.c")
-            .path
+        let script = Repository.path("Benchmarks/wrk/chat-stream.lua")
+        let ceilingSource = Repository.path("Benchmarks/Ceiling/ceiling.c")
         let ceiling = work.appendingPathComponent("ceiling").path
         let compiled = try await runProcess(cc, ["-O2", "-pthread", ceilingSource, "-o", ceiling])
         guard compiled.status == 0 else { throw BenchError("cc \(ceilingSource) failed (exit \(compiled.status))") }
@@ -59,7 +55,10 @@ enum ServeBench {
             throw error
         }
         let reference = try await Daemon.start(taskset, ["-c", "0", ceiling, "0", body])
-        let nioReference = try await Daemon.start(taskset, ["-c", "0", ownExecutable(), "--nio-ceiling", "0", body])
+        let nioReference = try await Daemon.start(
+            taskset,
+            ["-c", "0", Repository.ownExecutable, "--nio-ceiling", "0", body]
+        )
         do {
             // Warm all three (connections, the fake's cached plan, page faults).
             for daemon in [serve, reference, nioReference] {
@@ -128,11 +127,11 @@ enum ServeBench {
     /// 10,000), 32 clients: the journal keeps the newest 1,000, so memory must stay flat.
     static func memoryOverRequests(serve: Daemon, load: WrkLoad, options: Options, report: Report) async throws {
         let total = 100_000 / options.scale
-        var received = try await serve.receivedCount()
+        var received = try await receivedCount(of: serve)
         var early: (requests: Int, rss: Int)?
         while received < total {
             _ = try await load.run(url: serve.url, connections: 32, seconds: options.quick ? 2 : 5)
-            received = try await serve.receivedCount()
+            received = try await receivedCount(of: serve)
             if early == nil, received >= total / 10 { early = (received, serve.memory("VmRSS")) }
         }
         let late = (requests: received, rss: serve.memory("VmRSS"))
@@ -275,84 +274,18 @@ struct WrkLoad: Sendable {
     }
 }
 
-/// A server started as a subprocess that prints its port on its first lines (`serve`: "… at
-/// http://127.0.0.1:PORT/v1"; the ceiling: "listening on PORT"), stopped with SIGTERM.
-final class Daemon: @unchecked Sendable {  // immutable after init; Process is thread-safe to query
-    let process: Process
-    let port: Int
-
-    var url: String { "http://127.0.0.1:\(self.port)/v1/chat/completions" }
-
-    private init(process: Process, port: Int) {
-        self.process = process
-        self.port = port
+/// `received` of `GET /_stream-replay/requests?since=N` with N past the newest (an empty page):
+/// how many requests a `serve` process has had.
+func receivedCount(of serve: Daemon) async throws -> Int {
+    guard let curl = which("curl") else { throw BenchError("needs curl") }
+    let result = try await runProcess(
+        curl,
+        ["-s", "http://127.0.0.1:\(serve.port)/_stream-replay/requests?since=999999999"]
+    )
+    guard let range = result.stdout.range(of: "\"received\":"),
+        let count = Int(result.stdout[range.upperBound...].prefix { $0.isNumber })
+    else {
+        throw BenchError("no received count in the journal: \(result.stdout.prefix(200))")
     }
-
-    static func start(_ executable: String, _ arguments: [String]) async throws -> Daemon {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let output = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            output.withLock { $0.append(chunk) }
-        }
-        try process.run()
-        // Polls for the port for up to 10 s (a benchmark, not a test: no other signal to wait on).
-        for _ in 0..<500 {
-            let text = output.withLock { String(decoding: $0, as: UTF8.self) }
-            if let port = Self.port(in: text) {
-                return Daemon(process: process, port: port)
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        let text = output.withLock { String(decoding: $0, as: UTF8.self) }
-        throw BenchError("\(arguments.joined(separator: " ")) did not print its port: \(text)")
-    }
-
-    static func port(in text: String) -> Int? {
-        if let range = text.range(of: "listening on ") {
-            return Int(text[range.upperBound...].prefix { $0.isNumber })
-        }
-        if let range = text.range(of: "at http://127.0.0.1:") {
-            return Int(text[range.upperBound...].prefix { $0.isNumber })
-        }
-        return nil
-    }
-
-    /// A field of the process's /proc status (`VmRSS`, `VmHWM`) in bytes; 0 if unreadable.
-    func memory(_ field: String) -> Int {
-        Memory.status(field, of: "/proc/\(self.process.processIdentifier)/status")
-    }
-
-    /// `received` of `GET /_stream-replay/requests?since=N` with N past the newest (an empty page).
-    func receivedCount() async throws -> Int {
-        guard let curl = which("curl") else { throw BenchError("needs curl") }
-        let result = try await runProcess(
-            curl,
-            ["-s", "http://127.0.0.1:\(self.port)/_stream-replay/requests?since=999999999"]
-        )
-        guard let range = result.stdout.range(of: "\"received\":"),
-            let count = Int(result.stdout[range.upperBound...].prefix { $0.isNumber })
-        else {
-            throw BenchError("no received count in the journal: \(result.stdout.prefix(200))")
-        }
-        return count
-    }
-
-    /// SIGKILL: a child of Foundation's `Process` on Linux inherits a signal mask that blocks
-    /// SIGTERM, and `waitUntilExit()` spins a core, so this polls `isRunning` instead.
-    func stop() async {
-        guard self.process.isRunning else { return }
-        kill(self.process.processIdentifier, SIGKILL)
-        while self.process.isRunning {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
+    return count
 }

@@ -1,0 +1,78 @@
+import Foundation
+import StreamReplayBenchmarkSupport
+import StreamReplayEngine
+
+/// Peak memory (VmHWM) of a fresh process of this executable that runs one turn against the
+/// pre-rendered server (`Benchmarks/PreRendered/server.py`, 100,000 chunks, about 18 MB), the
+/// process pinned to core 0 and the server to core 1. PreRenderedBenchmarks measures the same in
+/// package-benchmark's process, where its malloc interposer (a header on every allocation) and
+/// the runner itself add to the peak; here neither is loaded.
+enum PreRenderedMemoryBench {
+    static let words = 100_000
+
+    static func run(options: Options, report: Report) async throws {
+        report.header("Memory of one pre-rendered turn (a fresh process, no malloc interposer)")
+        guard let python = which("python3") else {
+            report.add("pre-rendered turn", "skipped: needs python3")
+            return
+        }
+        let script = Repository.path("Benchmarks/PreRendered/server.py")
+        let arguments = [script, "--words", String(self.words)]
+        let pinned = CPUAffinity.available
+        let server =
+            pinned
+            ? try await Daemon.start(
+                which("taskset") ?? "taskset",
+                ["-c", String(CPUAffinity.serverCore), python] + arguments
+            )
+            : try await Daemon.start(python, arguments)
+        let result: ProcessResult
+        do {
+            var probe = [Repository.ownExecutable, "--prerendered-probe", server.baseURL]
+            if pinned { probe = [which("taskset") ?? "taskset", "-c", String(CPUAffinity.engineCore)] + probe }
+            result = try await runProcess(probe[0], Array(probe.dropFirst()), timeLimit: .seconds(120))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        let values = Dictionary(
+            result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { field -> (String, Int)? in
+                let parts = field.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let value = Int(parts[1]) else { return nil }
+                return (String(parts[0]), value)
+            },
+            uniquingKeysWith: { $1 }
+        )
+        guard result.status == 0, let peak = values["peak"], values["texts"] == self.words else {
+            throw BenchError(
+                "pre-rendered memory probe failed (exit \(result.status)): \(result.stdout)\(result.stderr)"
+            )
+        }
+        report.add(
+            "peak memory (VmHWM) of a fresh process running one pre-rendered turn",
+            "\(format(Double(peak) / Double(1 << 20), 1)) MB",
+            target: "≤ 40 MB",
+            pass: peak <= 40 << 20
+        )
+        if let before = values["before"] {
+            report.add(
+                "  of which before the turn (the process and its libraries)",
+                "\(format(Double(before) / Double(1 << 20), 1)) MB"
+            )
+        }
+    }
+
+    /// The child side: `--prerendered-probe BASE-URL`; prints `before=… peak=… texts=…`.
+    static func probe(baseURL: String) async throws {
+        let before = ProcessStatus.bytes("VmHWM")
+        let turn = try await EngineTurn.measure(nil) { store in
+            try ChatEngine(
+                configuration: EngineTurn.configuration(baseURL: baseURL, persist: false),
+                store: store,
+                tools: EngineTurn.NoTools()
+            )
+        }
+        print("before=\(before) peak=\(ProcessStatus.bytes("VmHWM")) texts=\(turn.texts) errors=\(turn.errors.count)")
+    }
+}
