@@ -94,6 +94,7 @@ enum HopConnection {
             if let proxy = target.proxy, target.usesTLS {
                 let tunnel = channel.eventLoop.makePromise(of: Void.self)
                 try await channel.eventLoop.submit {
+                    try Self.ensureActive(channel)
                     try channel.pipeline.syncOperations.addHandler(
                         ProxyTunnelHandler(target: target, proxy: proxy, promise: tunnel)
                     )
@@ -105,6 +106,7 @@ enum HopConnection {
                 let ready = channel.eventLoop.makePromise(of: Void.self)
                 let serverName = Self.isIPAddress(target.host) ? nil : target.host
                 try await channel.eventLoop.submit {
+                    try Self.ensureActive(channel)
                     try channel.pipeline.syncOperations.addHandler(
                         try NIOSSLClientHandler(context: context, serverHostname: serverName)
                     )
@@ -127,6 +129,7 @@ enum HopConnection {
             head.headers.add(name: "Proxy-Authorization", value: authorization)
         }
         try await channel.eventLoop.submit { [head] in
+            try Self.ensureActive(channel)
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
             try pipeline.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(500)))
@@ -136,6 +139,13 @@ enum HopConnection {
             channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         }.get()
         return channel
+    }
+
+    /// A handler added to a channel that is already closed never hears of its end: each step
+    /// that adds one checks, on the event loop, that the channel is still open (a cancelled turn
+    /// closes it from another thread while it is being set up).
+    private static func ensureActive(_ channel: any Channel) throws {
+        guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
     }
 
     private static func isIPAddress(_ host: String) -> Bool {

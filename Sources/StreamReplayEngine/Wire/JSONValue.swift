@@ -464,6 +464,15 @@ private struct JSONParser {
             }
             skipDigits()
         }
+        // Up to 18 digits fit in Int64 whatever they are: no text to make.
+        if isInteger, position - start <= 18 {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            var value: Int64 = 0
+            for index in (negative ? start + 1 : start)..<position {
+                value = value * 10 + Int64(bytes[index] &- UInt8(ascii: "0"))
+            }
+            return .int(negative ? -value : value)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         if isInteger, let integer = Int64(text) {
             return .int(integer)
