@@ -40,3 +40,6 @@ ci/live-mock.sh "$BIN"
 
 echo "== engines behind the adapter protocol: the openai Python SDK"
 ci/openai-sdk-matrix.sh "$BIN"
+
+echo "== allocations per chunk against the committed threshold (package-benchmark, Benchmarks/)"
+ci/alloc-check.sh
