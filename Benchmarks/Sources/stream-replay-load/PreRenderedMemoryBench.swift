@@ -42,7 +42,10 @@ enum PreRenderedMemoryBench {
         await server.stop()
         let rates = results.compactMap { result -> Double? in
             let field = result.stdout.split(separator: " ").first { $0.hasPrefix("micros=") }
-            guard let micros = field.flatMap({ Double($0.dropFirst("micros=".count).trimmingCharacters(in: .whitespacesAndNewlines)) }),
+            guard
+                let micros = field.flatMap({
+                    Double($0.dropFirst("micros=".count).trimmingCharacters(in: .whitespacesAndNewlines))
+                }),
                 micros > 0
             else { return nil }
             return Double(self.words) / (micros / 1e6)
@@ -99,7 +102,8 @@ enum PreRenderedMemoryBench {
                 tools: EngineTurn.NoTools()
             )
         }
-        let micros = turn.elapsed.components.seconds * 1_000_000 + turn.elapsed.components.attoseconds / 1_000_000_000_000
+        let micros =
+            turn.elapsed.components.seconds * 1_000_000 + turn.elapsed.components.attoseconds / 1_000_000_000_000
         print(
             "before=\(before) peak=\(ProcessStatus.bytes("VmHWM")) texts=\(turn.texts) errors=\(turn.errors.count) micros=\(micros)"
         )
