@@ -217,11 +217,6 @@ final class TurnMessages: Sendable {
         onTaken?()
     }
 
-    /// Whether the consumer left before the turn finished.
-    var consumerIsGone: Bool {
-        self.state.withLock { $0.consumerGone }
-    }
-
     private static func take(_ state: inout State) -> Deque<ChatMessage> {
         var run = Deque<ChatMessage>()
         swap(&run, &state.ready)

@@ -76,9 +76,6 @@ final class HopDriver {
         return false
     }
 
-    /// Whether the machine needs no more bytes ([DONE] or a failure).
-    var isFinished: Bool { self.machine.isFinished }
-
     /// Takes body bytes as they arrived; they are handled at the next ``process()``.
     func receive(_ buffer: ByteBuffer) {
         guard !self.isComplete else { return }
@@ -106,11 +103,6 @@ final class HopDriver {
         guard self.ending == nil, !self.isComplete else { return }
         self.ending = .some(interruption)
         self.pump()
-    }
-
-    /// Fails the hop with a failure found outside the stream, once its bytes were handled.
-    func fail(_ failure: TurnFailure) {
-        self.machine.fail(failure)
     }
 
     // MARK: The loop

@@ -106,7 +106,7 @@ final class HopHandler: ChannelDuplexHandler {
     }
 
     /// The read an autoRead channel asks for after each read.
-    func inMemoryAutoRead(source: EmbeddedReadSource) {
+    func inMemoryAutoRead() {
         self.askForRead()
     }
 
@@ -304,11 +304,9 @@ final class HopHandler: ChannelDuplexHandler {
 
     /// How a connection was cut, in words, for `stream_interrupted`.
     static func describeCut(_ error: any Error) -> String {
-        if error is HTTPParserError {
-            if let parser = error as? HTTPParserError, parser == .invalidEOFState {
-                return "the connection closed before the body ended"
-            }
-            return "the answer is not valid HTTP/1.1 (\(error))"
+        if let parser = error as? HTTPParserError {
+            return parser == .invalidEOFState
+                ? "the connection closed before the body ended" : "the answer is not valid HTTP/1.1 (\(parser))"
         }
         return "the connection failed (\(ConnectionErrorText.describe(error)))"
     }

@@ -142,11 +142,6 @@ struct HopStateMachine: Sendable {
         }
     }
 
-    /// Forgets the failure (to replace it by a more precise one).
-    mutating func clearFailure() {
-        self.result.failure = nil
-    }
-
     /// The provider's message in an `event: error` data line: `error.message`, else the data.
     private static func providerMessage(inData data: String?) -> String? {
         guard let data else { return nil }

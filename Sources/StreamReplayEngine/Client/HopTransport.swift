@@ -67,7 +67,7 @@ final class EmbeddedReadSource {
                 self.handler.inMemoryReadComplete()
             }
             // The next read comes from the handler, as a channel's autoRead would ask for it.
-            self.handler.inMemoryAutoRead(source: self)
+            self.handler.inMemoryAutoRead()
         }
     }
 }
