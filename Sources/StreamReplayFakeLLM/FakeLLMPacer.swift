@@ -19,11 +19,25 @@ public protocol FakeLLMPacer: Sendable {
     ///   before the cut.
     /// - Throws: `CancellationError` when the answer is abandoned.
     func willDisconnect(context: PacerContext) async throws
+
+    /// Called between the two pieces of a swept frame: returns once the client consumed every
+    /// byte sent so far, so that the cut is the one the client sees. The default cannot know
+    /// what the client consumed and gives it 10 ms of real time; the scenario runner waits for
+    /// the engine's own account.
+    ///
+    /// - Parameter context: Which request is being answered and how many body bytes went out.
+    /// - Throws: `CancellationError` when the answer is abandoned.
+    func waitUntilConsumed(context: PacerContext) async throws
 }
 
 extension FakeLLMPacer {
     /// Returns at once.
     public func willDisconnect(context: PacerContext) async throws {}
+
+    /// Waits 10 ms of real time: separate reads on the client's side, very likely but not sure.
+    public func waitUntilConsumed(context: PacerContext) async throws {
+        try await Task.sleep(for: .milliseconds(10))
+    }
 }
 
 /// Where a pause happens.

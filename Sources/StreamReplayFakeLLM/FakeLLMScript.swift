@@ -1,3 +1,5 @@
+import NIOCore
+import StreamReplaySSE
 public import StreamReplayScenario
 
 /// What the fake plays: a scenario's `llm` answers, in order, one per chat-completions request.
@@ -51,5 +53,28 @@ public struct FakeLLMScript: Sendable {
             }
         }
         return models
+    }
+}
+
+extension FakeLLMScript {
+    /// The bytes the fake sends for one chunk frame of answer `entry` (its SSE event or events,
+    /// line endings included): what `sweep: bytes` cuts. `nil` when that frame is not a chunk
+    /// frame of a streamed answer.
+    package func eventBytes(entry: Int, frame: Int) -> [UInt8]? {
+        guard self.answers.indices.contains(entry), let stream = self.answers[entry].body.stream,
+            stream.frames.indices.contains(frame), var chunk = stream.frames[frame].chunk
+        else { return nil }
+        chunk.cut = nil
+        let builder = ChunkBuilder(
+            id: FakeLLMState.chunkID(scenario: self.scenarioName, entry: entry),
+            created: FakeLLMState.created,
+            model: stream.model ?? self.model
+        )
+        let encoder = SSEEncoder(lineEnding: SSEEncoder.LineEnding(rawValue: stream.framing.lineEnding) ?? .lf)
+        var buffer = ByteBuffer()
+        for data in builder.chunks(for: chunk) {
+            encoder.writeData(data, into: &buffer)
+        }
+        return Array(buffer.readableBytesView)
     }
 }

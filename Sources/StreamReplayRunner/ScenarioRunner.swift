@@ -34,6 +34,10 @@ package struct ScenarioRunner: Sendable {
         package var live: LiveTarget?
         /// The engine under test: `ChatEngine` in process unless an adapter is given.
         package var engine: any EngineUnderTest = InProcessEngine()
+        /// A sweeping scenario plays at most this many cut points (the first ones).
+        package var sweepLimit: Int = 1000
+        /// `--faults SEED[:RUNS]`: faulted runs after each scenario's ordinary run.
+        package var faults: FaultOptions?
 
         package init(
             jobs: Int? = nil,
@@ -179,32 +183,41 @@ package struct ScenarioRunner: Sendable {
                 skipped.engine = self.options.engine.label
                 return skipped
             }
-            var first = await self.runOnce(scenario)
-            guard self.options.repeatCount > 1 else { return first }
-            var passes = first.verdict == .pass ? 1 : 0
-            var totalTime = first.durationMilliseconds
-            for _ in 1..<self.options.repeatCount {
-                let again = await self.runOnce(scenario)
-                totalTime += again.durationMilliseconds
-                if again.verdict == .pass { passes += 1 }
-                if first.verdict == .pass, again.verdict != .pass { first = again }
-            }
-            first.durationMilliseconds = totalTime
-            if passes != 0, passes != self.options.repeatCount {
-                first.verdict = .fail
-                first.failures.insert(
-                    ScenarioFailure(
-                        path: "repeat",
-                        expected: "\(self.options.repeatCount) identical verdicts",
-                        actual: "pass in \(passes) of \(self.options.repeatCount) runs",
-                        message:
-                            "the verdict is not deterministic: pass in \(passes) of \(self.options.repeatCount) runs"
-                    ),
-                    at: 0
-                )
+            var first = await self.runPlayed(scenario)
+            if self.options.repeatCount > 1 { first = await self.repeated(scenario, first: first) }
+            if let faults = self.options.faults, self.options.live == nil {
+                first = await self.withFaults(faults, scenario, baseline: first)
             }
             return first
         }
+    }
+
+    /// `--repeat N`: plays `scenario` N − 1 more times; differing verdicts fail it.
+    private func repeated(_ scenario: Scenario, first: ScenarioResult) async -> ScenarioResult {
+        var first = first
+        var passes = first.verdict == .pass ? 1 : 0
+        var totalTime = first.durationMilliseconds
+        for _ in 1..<self.options.repeatCount {
+            let again = await self.runPlayed(scenario)
+            totalTime += again.durationMilliseconds
+            if again.verdict == .pass { passes += 1 }
+            if first.verdict == .pass, again.verdict != .pass { first = again }
+        }
+        first.durationMilliseconds = totalTime
+        if passes != 0, passes != self.options.repeatCount {
+            first.verdict = .fail
+            first.failures.insert(
+                ScenarioFailure(
+                    path: "repeat",
+                    expected: "\(self.options.repeatCount) identical verdicts",
+                    actual: "pass in \(passes) of \(self.options.repeatCount) runs",
+                    message:
+                        "the verdict is not deterministic: pass in \(passes) of \(self.options.repeatCount) runs"
+                ),
+                at: 0
+            )
+        }
+        return first
     }
 
     /// Runs a loaded scenario once.
@@ -256,6 +269,16 @@ package struct ScenarioRunner: Sendable {
                 )
             }
             result.transcript = Transcript.lines(scenario: scenario, observation: observation)
+            result.errorCodes = observation.turns.compactMap { turn in
+                ObservationValues.error(of: turn).flatMap { error -> String? in
+                    if case .object(let members) = error,
+                        case .string(let code)? = members.first(where: { $0.key == "code" })?.value
+                    {
+                        return code
+                    }
+                    return nil
+                }
+            }
             if live != nil, observation.responses.isEmpty {
                 result.unreachableReason =
                     observation.turns.lazy.compactMap { turn in

@@ -80,6 +80,29 @@ extension Output {
 }
 
 extension Output {
+    /// Makes sure `path` is a folder files can be written into (creating it when missing);
+    /// prints what is wrong and exits 2 otherwise.
+    static func prepareDirectory(_ path: String, flag: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                Output.error("error: \(flag) \(path): a file is there, not a folder")
+                throw ExitCode(2)
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                Output.error("error: \(flag) \(path): cannot create the folder (\(error.localizedDescription))")
+                throw ExitCode(2)
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            Output.error("error: \(flag) \(path): the folder is not writable")
+            throw ExitCode(2)
+        }
+    }
+
     /// The scenario files of `paths`; a path that does not exist is printed and exits 2.
     static func scenarioFiles(in paths: [String]) throws -> [String] {
         do {

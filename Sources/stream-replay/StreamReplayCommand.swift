@@ -20,7 +20,7 @@ struct StreamReplayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Lint.self, List.self, Serve.self, Record.self, Import.self, Probe.self, Schema.self, Adapter.self,
-            Matrix.self,
+            Matrix.self, Shrink.self,
         ],
         defaultSubcommand: nil
     )

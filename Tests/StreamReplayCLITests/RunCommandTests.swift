@@ -98,7 +98,52 @@ struct RunCommandTests {
         #expect(result.stdout == "\(dir)/a.yaml  alpha  [x, y]\n")
     }
 
-    @Test(arguments: ["run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter", "matrix"])
+    @Test func shrinkWritesASmallerFailingScenarioAndNeverOverAFile() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing, "taken.yaml": "mine\n"])
+        let out = dir + "/small.yaml"
+        let shrunk = try CLIProcess.run(["shrink", dir + "/b.yaml", "--out", out])
+        #expect(shrunk.exitCode == 0, "\(shrunk.stderr)")
+        #expect(shrunk.stderr.contains("it still fails at expect.messages; written to \(out)"))
+        #expect(shrunk.stdout.isEmpty)
+        let lint = try CLIProcess.run(["lint", out])
+        #expect(lint.exitCode == 0, "\(lint.stdout)\(lint.stderr)")
+        let again = try CLIProcess.run(["run", out])
+        #expect(again.exitCode == 1, "the written scenario still fails")
+
+        let refused = try CLIProcess.run(["shrink", dir + "/b.yaml", "--out", dir + "/taken.yaml"])
+        #expect(refused.exitCode == 2)
+        #expect(refused.stderr.contains("the file exists; shrink never writes over it"))
+        #expect(try String(contentsOfFile: dir + "/taken.yaml", encoding: .utf8) == "mine\n")
+
+        let passing = try CLIProcess.run(["shrink", dir + "/a.yaml"])
+        #expect(passing.exitCode == 2)
+        #expect(passing.stderr.contains("passes: nothing to shrink"))
+        #expect(passing.stdout.isEmpty)
+    }
+
+    @Test func faultsRunOverAFolderAndMisuseIsExit2() throws {
+        let dir = try folder(["a.yaml": Self.passing])
+        let run = try CLIProcess.run(["run", dir, "--faults", "42:3"])
+        #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("faults (seed 42): 3 runs: 3 pass"))
+        for (arguments, message) in [
+            (["--faults", "x"], "--faults: 'x' is not SEED or SEED:RUNS"),
+            (["--faults", "1:0"], "RUNS is a whole number from 1 to 10000"),
+            (["--faults-out", dir + "/f"], "--faults-out applies to --faults"),
+            (["--sweep-limit", "0"], "--sweep-limit"),
+        ] {
+            let wrong = try CLIProcess.run(["run", dir] + arguments)
+            #expect(wrong.exitCode == 2, "\(arguments)")
+            #expect(wrong.stderr.contains(message), "\(wrong.stderr)")
+        }
+        let blocked = try CLIProcess.run(["run", dir, "--faults", "1", "--faults-out", dir + "/a.yaml"])
+        #expect(blocked.exitCode == 2)
+        #expect(blocked.stderr.contains("a file is there, not a folder"))
+    }
+
+    @Test(arguments: [
+        "run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter", "matrix", "shrink",
+    ])
     func helpTeachesEachCommand(command: String) throws {
         let result = try CLIProcess.run([command, "--help"])
         #expect(result.exitCode == 0)

@@ -220,7 +220,12 @@ struct ChatCompletionsClient: Sendable {
                 // The handler may have run already; then its result stands.
                 promise.succeed(machine.result)
             }
-            lastActivity.value = self.dependencies.clock.now
+            // Time spent connecting is not idle time; but a byte that already arrived (the handler
+            // runs on the connection's event loop, maybe before this line) set the instant
+            // itself, and moving it to a later `now` could push the watchdog's deadline past
+            // every advance of a virtual clock (found by `run --faults`: a stall right after
+            // the head hung the hop).
+            lastActivity.connected(at: self.dependencies.clock.now)
             return await Self.outcome(of: promise, observer: self.dependencies.observer)
         } onCancel: {
             channel.withLockedValue { $0 }?.close(promise: nil)
@@ -260,15 +265,24 @@ struct ChatCompletionsClient: Sendable {
 
 /// When the last byte (or the response head) of a hop arrived; shared with the idle watchdog.
 final class LastActivity: Sendable {
-    private let instant: Mutex<EngineInstant>
+    private let state: Mutex<(instant: EngineInstant, read: Bool)>
 
     init(_ instant: EngineInstant) {
-        self.instant = Mutex(instant)
+        self.state = Mutex((instant, false))
     }
 
+    /// The instant; setting it records a read.
     var value: EngineInstant {
-        get { self.instant.withLock { $0 } }
-        set { self.instant.withLock { $0 = newValue } }
+        get { self.state.withLock { $0.instant } }
+        set { self.state.withLock { $0 = (newValue, true) } }
+    }
+
+    /// The connection is set up at `instant`: the hop's idle time starts there, unless a read
+    /// already set it.
+    func connected(at instant: EngineInstant) {
+        self.state.withLock { state in
+            if !state.read { state.instant = instant }
+        }
     }
 }
 

@@ -15,7 +15,12 @@ struct ChunkBuilder: Sendable {
         if frame.isUsageOnly, let usage = frame.usage {
             return [self.envelope(choices: .array([]), usage: usage).jsonString]
         }
-        guard let split = frame.split else {
+        let pieces: [String]
+        if let split = frame.split, let string = frame.cutString {
+            pieces = Self.pieces(of: string, size: split)
+        } else if frame.sweep == .scalars, let cut = frame.cut, let string = frame.cutString {
+            pieces = Self.pieces(of: string, cutAt: cut)
+        } else {
             return [
                 self.chunk(
                     delta: self.delta(role: frame.role, text: frame.text, calls: frame.toolCalls.map(Self.item)),
@@ -24,8 +29,7 @@ struct ChunkBuilder: Sendable {
                 )
             ]
         }
-        if let text = frame.text {
-            let pieces = Self.pieces(of: text, size: split)
+        if frame.text != nil {
             return pieces.enumerated().map { position, piece in
                 let delta =
                     position == 0
@@ -36,7 +40,6 @@ struct ChunkBuilder: Sendable {
         }
         // The loader guarantees one call with string arguments here.
         let call = frame.toolCalls.first ?? ToolCallFrame()
-        let pieces = Self.pieces(of: call.arguments?.stringValue ?? "", size: split)
         return pieces.enumerated().map { position, piece in
             var part = call
             part.arguments = .string(piece)
@@ -97,6 +100,17 @@ struct ChunkBuilder: Sendable {
         if let arguments = call.arguments { function.append(.init("arguments", arguments)) }
         if !function.isEmpty { members.append(.init("function", .object(function))) }
         return .object(members)
+    }
+
+    /// `text` cut in two before its scalar at `cut` (1 ≤ cut < its scalar count).
+    static func pieces(of text: String, cutAt cut: Int) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        let cut = min(max(cut, 0), scalars.count)
+        var first = String.UnicodeScalarView()
+        first.append(contentsOf: scalars[..<cut])
+        var second = String.UnicodeScalarView()
+        second.append(contentsOf: scalars[cut...])
+        return [String(first), String(second)]
     }
 
     /// `text` cut into pieces of `size` Unicode scalars; an empty text is one empty piece.

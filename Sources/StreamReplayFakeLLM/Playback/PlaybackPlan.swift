@@ -13,6 +13,9 @@ struct PlaybackPlan: Sendable {
         case pause(milliseconds: Int)
         /// Close the connection without ending the body.
         case disconnect
+        /// Send nothing more until the client consumed every byte sent so far (the two pieces
+        /// of a swept frame, so that the cut is the one the client sees).
+        case barrier
     }
 
     var steps: [Step]
@@ -30,8 +33,18 @@ struct PlaybackPlan: Sendable {
         var disconnected = false
         frames: for frame in answer.frames {
             switch frame.storage {
-            case .chunk(let chunk):
+            case .chunk(let chunk) where chunk.sweep == .bytes && chunk.cut != nil:
+                var buffer = ByteBuffer()
                 for data in builder.chunks(for: chunk) {
+                    encoder.writeData(data, into: &buffer)
+                }
+                let cut = min(max(chunk.cut ?? 0, 0), buffer.readableBytes)
+                if let first = buffer.readSlice(length: cut) { cutter.add(first) }
+                cutter.barrier()
+                cutter.add(buffer)
+            case .chunk(let chunk):
+                for (position, data) in builder.chunks(for: chunk).enumerated() {
+                    if position > 0, chunk.cut != nil { cutter.barrier() }
                     var buffer = ByteBuffer()
                     encoder.writeData(data, into: &buffer)
                     cutter.add(buffer)
@@ -104,6 +117,11 @@ private struct WriteCutter {
         }
         // Keep only the leftover bytes, in a fresh buffer.
         self.pending = ByteBuffer(bytes: self.pending.readableBytesView)
+    }
+
+    mutating func barrier() {
+        self.flush()
+        self.steps.append(.barrier)
     }
 
     mutating func flush() {

@@ -250,6 +250,8 @@ extension FakeLLMServer {
                     case .disconnect:
                         try await self.pacer.willDisconnect(context: try await flushedContext())
                         disconnected = true
+                    case .barrier:
+                        try await self.pacer.waitUntilConsumed(context: try await flushedContext())
                     }
                     if disconnected { break }
                 }

@@ -10,6 +10,9 @@ enum ScenarioChecks {
         in observation: ScenarioObservation,
         live: Bool = false
     ) -> [ScenarioFailure] {
+        if let fault = scenario.fault, !live {
+            return Self.faultedFailures(of: scenario, fault: fault, in: observation)
+        }
         var failures: [ScenarioFailure] = []
         func check(_ matcher: Matcher?, _ actual: ScenarioValue?, at path: String) {
             guard let matcher, let mismatch = matcher.firstMismatch(in: actual, at: path) else { return }
@@ -132,6 +135,70 @@ enum ScenarioChecks {
         }
 
         failures += Invariants.check(observation, allowed: Set(expect.allowedInvariants))
+        return failures
+    }
+
+    /// The rules of a faulted run (a scenario with a `fault` section): every invariant, each
+    /// turn's text so far kept in its `assistant_message`, and each turn completed or ended with
+    /// an allowed error code. Expectations, `request` matchers, unused answers, requests beyond
+    /// the script and tool results beyond the script do not apply.
+    static func faultedFailures(
+        of scenario: Scenario,
+        fault: Fault,
+        in observation: ScenarioObservation
+    ) -> [ScenarioFailure] {
+        var failures: [ScenarioFailure] = []
+        var allowed = fault.allowedErrors
+        // A request past the script (the fault used an answer up, or moved one) gets the fake's 500.
+        if observation.requests.contains(where: { $0.entry == nil && $0.rejection == nil && $0.status == 500 }) {
+            allowed.append("http_error")
+        }
+        let allowedText =
+            allowed.isEmpty ? "completion" : "completion or " + allowed.map { "`\($0)`" }.joined(separator: ", ")
+        for turn in observation.turns {
+            guard let error = ObservationValues.error(of: turn) else { continue }
+            var code = ""
+            if case .object(let members) = error,
+                case .string(let text)? = members.first(where: { $0.key == "code" })?.value
+            {
+                code = text
+            }
+            if allowed.contains(code) { continue }
+            failures.append(
+                ScenarioFailure(
+                    path: "fault.turns[\(turn.turnIndex)]",
+                    expected: allowedText,
+                    actual: "`\(code)`",
+                    message:
+                        "turn \(turn.turnIndex + 1) (\(turn.requestID)) ended with `\(code)`; after this fault (\(fault.kind)) a turn may end with \(allowedText)"
+                )
+            )
+        }
+        if observation.capabilities.contains(.events) {
+            // The turn's text so far is kept: a turn that yielded text of its own has an
+            // assistant_message (partial or not) with exactly that text.
+            for turn in observation.turns where turn.thrown == nil {
+                let texts = turn.messages.filter { $0.type == .text && $0[metadata: "cached"] != .bool(true) }
+                guard !texts.isEmpty else { continue }
+                let joined = texts.map(\.content).joined()
+                let kept = observation.events.contains {
+                    $0.conversationID == turn.conversationID && $0.requestID == "assistant:\(turn.requestID)"
+                }
+                if !kept {
+                    failures.append(
+                        ScenarioFailure(
+                            path: "fault.text-kept",
+                            expected: "an assistant_message with \(joined.unicodeScalars.count) characters",
+                            actual: "no assistant_message",
+                            message:
+                                "turn \(turn.turnIndex + 1) (\(turn.requestID)) yielded text but kept no assistant_message: the text so far was lost"
+                        )
+                    )
+                }
+            }
+        }
+        // Whether the kept text equals what was yielded is `text-persisted`'s part.
+        failures += Invariants.check(observation, allowed: Set(scenario.expect.allowedInvariants))
         return failures
     }
 

@@ -4,7 +4,7 @@ import StreamReplayScenario
 package enum JSONReport {
     package static func json(_ summary: RunSummary) -> String {
         let scenarios = summary.results.map { result -> ScenarioValue in
-            .object([
+            var members: [ScenarioValue.Member] = [
                 .init("file", .string(result.file)),
                 .init("name", .string(result.name)),
                 .init("tags", .array(result.tags.map { .string($0) })),
@@ -16,12 +16,7 @@ package enum JSONReport {
                 .init(
                     "failures",
                     .array(
-                        result.failures.map { failure in
-                            .object([
-                                .init("path", .string(failure.path)), .init("expected", .string(failure.expected)),
-                                .init("actual", .string(failure.actual)), .init("message", .string(failure.message)),
-                            ])
-                        }
+                        result.failures.map(Self.json)
                     )
                 ),
                 .init(
@@ -47,7 +42,10 @@ package enum JSONReport {
                         }
                     )
                 ),
-            ])
+            ]
+            if let sweep = result.sweep { members.append(.init("sweep", Self.json(sweep))) }
+            if let faults = result.faults { members.append(.init("faults", Self.json(faults))) }
+            return .object(members)
         }
         let document = ScenarioValue.object([
             .init("version", .int(1)),
@@ -63,5 +61,55 @@ package enum JSONReport {
             .init("scenarios", .array(scenarios)),
         ])
         return document.jsonString + "\n"
+    }
+
+    private static func json(_ failure: ScenarioFailure) -> ScenarioValue {
+        .object([
+            .init("path", .string(failure.path)), .init("expected", .string(failure.expected)),
+            .init("actual", .string(failure.actual)), .init("message", .string(failure.message)),
+        ])
+    }
+
+    /// `{mode, cut_points, played, passed, failing: [{cut, where, failure}]}`.
+    private static func json(_ sweep: SweepReport) -> ScenarioValue {
+        .object([
+            .init("mode", .string(sweep.mode == .bytes ? "bytes" : "scalars")),
+            .init("cut_points", .int(sweep.cutPoints)),
+            .init("played", .int(sweep.played)),
+            .init("passed", .int(sweep.passed)),
+            .init(
+                "failing",
+                .array(
+                    sweep.failing.map { failing in
+                        .object([
+                            .init("cut", .int(failing.cut)), .init("where", .string(failing.place)),
+                            .init("failure", Self.json(failing.failure)),
+                        ])
+                    }
+                )
+            ),
+        ])
+    }
+
+    /// `{seed, runs, passed, failing: [{run, fault, failure, written}]}`.
+    private static func json(_ faults: FaultReport) -> ScenarioValue {
+        .object([
+            .init("seed", .int(faults.seed)),
+            .init("runs", .int(faults.runs.count)),
+            .init("passed", .int(faults.runs.filter { $0.failure == nil }.count)),
+            .init(
+                "schedule",
+                .array(
+                    faults.runs.map { run in
+                        .object([
+                            .init("run", .int(run.run)), .init("fault", .string(run.fault)),
+                            .init("verdict", .string(run.failure == nil ? "pass" : "fail")),
+                            .init("failure", run.failure.map(Self.json) ?? .null),
+                            .init("written", run.written.map { .string($0) } ?? .null),
+                        ])
+                    }
+                )
+            ),
+        ])
     }
 }

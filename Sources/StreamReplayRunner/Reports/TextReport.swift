@@ -21,6 +21,8 @@ package struct TextReport: Sendable {
         case .pass:
             var text = "\(self.paint("✓", "32")) \(result.name)  \(self.paint("\(result.file) · \(time)", "2"))"
             if let note = Self.notApplicableNote(result) { text += "  " + self.paint(note, "2") }
+            if let sweep = result.sweep { text += "\n    " + sweep.line }
+            if let faults = result.faults { text += "\n    " + faults.line }
             for finding in result.findings {
                 text += "\n    wire: \(finding)"
             }
@@ -47,6 +49,8 @@ package struct TextReport: Sendable {
     /// The failure details: the first divergence, the others, then the transcript.
     package static func failureBody(_ result: ScenarioResult) -> String {
         var lines: [String] = []
+        if let sweep = result.sweep { lines.append(sweep.line) }
+        if let faults = result.faults { lines.append(faults.line) }
         for (number, failure) in result.failures.enumerated() {
             lines.append(
                 number == 0

@@ -31,6 +31,12 @@ package struct ScenarioResult: Sendable {
     /// Checks the engine under test could not be judged on (its missing capabilities), by path:
     /// `expect.events`, `invariant.text-persisted`, …
     package var notApplicable: [String] = []
+    /// For a scenario with a swept frame: the cut points played and the ones that failed.
+    package var sweep: SweepReport?
+    /// With `--faults`: the faulted runs played after the ordinary one.
+    package var faults: FaultReport?
+    /// The error codes the turns ended with (a faulted run of this scenario may end so too).
+    package var errorCodes: [String] = []
 
     package init(
         file: String,

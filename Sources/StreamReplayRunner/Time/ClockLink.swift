@@ -70,4 +70,13 @@ struct LinkedPacer: FakeLLMPacer {
             try await self.real.willDisconnect(context: context)
         }
     }
+
+    func waitUntilConsumed(context: PacerContext) async throws {
+        if self.link.isVirtual {
+            // The engine's own account of what it consumed: the same wait as before a cut.
+            try await self.link.time.willDisconnect(context: context)
+        } else {
+            try await self.real.waitUntilConsumed(context: context)
+        }
+    }
 }

@@ -6,6 +6,8 @@ final class NodeReader {
     let file: String
     private let lines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
+    /// The `sweep` keys read so far: a scenario sweeps at most one frame.
+    var sweepKeys: [Node] = []
 
     init(file: String, source: String) {
         self.file = file

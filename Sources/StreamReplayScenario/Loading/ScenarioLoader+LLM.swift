@@ -13,6 +13,7 @@ extension ScenarioLoader {
         var streamKeys: [(String, Node)] = []
         var headers: [Header] = []
         var rawResponse: [UInt8]?
+        var sweepsBefore = reader.sweepKeys.count
         for (key, keyNode, value) in entries {
             switch key {
             case "request":
@@ -30,6 +31,7 @@ extension ScenarioLoader {
                     }
                 }
             case "stream":
+                sweepsBefore = reader.sweepKeys.count
                 frames =
                     reader.sequence(value, what: "'stream' (a list of frames)")?.flatMap {
                         self.frame($0, reader: reader)
@@ -70,6 +72,13 @@ extension ScenarioLoader {
             default:
                 break
             }
+        }
+        if stream.framing.writeSize != nil, reader.sweepKeys.count > sweepsBefore {
+            reader.error(
+                "'sweep' cuts the frame's event itself: it cannot be combined with 'framing.write_size', "
+                    + "which cuts the whole body without regard to events",
+                at: reader.sweepKeys[sweepsBefore]
+            )
         }
         let line = node.mark?.line ?? 0
         if let rawResponse {
@@ -195,6 +204,7 @@ extension ScenarioLoader {
     ) -> ChunkFrame? {
         var frame = ChunkFrame()
         var splitNode: Node?
+        var sweepNode: Node?
         var toolCallKey: Node?
         for (key, keyNode, value) in entries {
             switch key {
@@ -205,6 +215,12 @@ extension ScenarioLoader {
             case "split":
                 splitNode = value
                 frame.split = reader.int(value, what: "'split'", range: 1...Int.max)
+            case "sweep":
+                frame.sweep = Self.sweep(value, reader: reader)
+                if frame.sweep != nil {
+                    sweepNode = keyNode
+                    reader.sweepKeys.append(keyNode)
+                }
             case "tool_call":
                 if let toolCallKey {
                     reader.error("use either 'tool_call' or 'tool_calls' in a frame, not both", at: toolCallKey)
@@ -222,19 +238,66 @@ extension ScenarioLoader {
                 break
             }
         }
-        if let splitNode, frame.split != nil {
-            let splitsText = frame.text != nil
-            let splitsArguments = frame.toolCalls.count == 1 && frame.toolCalls[0].arguments?.stringValue != nil
-            if splitsText == splitsArguments {
-                let problem =
-                    splitsText
-                    ? "'split' needs exactly one string to split, but this frame has both 'text' and tool-call 'arguments'"
-                    : "'split' needs a string to split: 'text', or one 'tool_call' whose 'arguments' is a string"
-                reader.error(problem, at: splitNode)
+        if let splitNode, frame.split != nil,
+            let problem = Self.oneStringProblem(of: frame, key: "split", verb: "split")
+        {
+            reader.error(problem, at: splitNode)
+            return nil
+        }
+        if let sweepNode, let sweep = frame.sweep {
+            if splitNode != nil {
+                reader.error(
+                    "'sweep' plays every cut point of the frame itself: remove 'split' (it would cut the pieces again)",
+                    at: sweepNode
+                )
+                return nil
+            }
+            if let problem = Self.oneStringProblem(of: frame, key: "sweep", verb: "cut") {
+                reader.error(problem, at: sweepNode)
+                return nil
+            }
+            let string = frame.cutString ?? ""
+            let size = sweep == .bytes ? string.utf8.count : string.unicodeScalars.count
+            if size < 2 {
+                let unit = sweep == .bytes ? "bytes" : "Unicode scalars"
+                reader.error(
+                    "'sweep' needs a string of at least 2 \(unit) to cut in two; this one has \(size)",
+                    at: sweepNode
+                )
                 return nil
             }
         }
         return frame
+    }
+
+    /// What is wrong when `split` or `sweep` has not exactly one string to work on: `text`, or
+    /// the one call's string `arguments`.
+    private static func oneStringProblem(of frame: ChunkFrame, key: String, verb: String) -> String? {
+        let text = frame.text != nil
+        let arguments = frame.toolCalls.count == 1 && frame.toolCalls[0].arguments?.stringValue != nil
+        guard text == arguments else { return nil }
+        return text
+            ? "'\(key)' needs exactly one string to \(verb), but this frame has both 'text' and tool-call 'arguments'"
+            : "'\(key)' needs a string to \(verb): 'text', or one 'tool_call' whose 'arguments' is a string"
+    }
+
+    /// `sweep: true` (every scalar boundary), `sweep: bytes` (every byte boundary); `false` is
+    /// no sweep.
+    private static func sweep(_ node: Node, reader: NodeReader) -> Sweep? {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string {
+            case "true", "True", "TRUE": return .scalars
+            case "false", "False", "FALSE": return nil
+            case "bytes": return .bytes
+            default: break
+            }
+        }
+        reader.error(
+            "expected 'sweep' to be true (every Unicode-scalar boundary) or bytes (every byte boundary), "
+                + "found \(NodeReader.kind(of: node))",
+            at: node
+        )
+        return nil
     }
 
     private func toolCall(_ node: Node, reader: NodeReader) -> ToolCallFrame? {

@@ -34,7 +34,10 @@ public struct ScenarioLoader: Sendable {
         self.options = options
     }
 
-    static let topLevelKeys = ["name", "description", "tags", "engine", "tools", "turns", "llm", "expect", "live"]
+    static let topLevelKeys = [
+        "name", "description", "tags", "engine", "tools", "turns", "llm", "expect", "live", "fault",
+    ]
+    static let faultKeys = ["kind", "llm", "frame", "seed", "run", "allowed_errors"]
     static let liveExpectKeys = [
         "messages", "events", "writes", "tool_calls", "llm_requests", "error", "invariants", "text",
     ]
@@ -52,7 +55,8 @@ public struct ScenarioLoader: Sendable {
     ]
     static let framingKeys = ["line_ending", "write_size"]
     static let frameKeys = [
-        "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "chunk", "raw", "raw_base64", "comment",
+        "role", "text", "tool_call", "tool_calls", "finish", "usage", "split", "sweep", "chunk", "raw", "raw_base64",
+        "comment",
         "error",
         "delay_ms", "disconnect",
     ]
@@ -173,6 +177,8 @@ public struct ScenarioLoader: Sendable {
                     )
                 }
                 if scenario.live == nil { scenario.live = Expectations() }
+            case "fault":
+                scenario.fault = self.fault(value, reader: reader)
             case "expect":
                 scenario.expect = self.expectations(value, reader: reader)
                 if case .mapping(let mapping) = value {
@@ -181,6 +187,14 @@ public struct ScenarioLoader: Sendable {
             default:
                 break
             }
+        }
+        for extra in reader.sweepKeys.dropFirst() {
+            let first = reader.sweepKeys[0].mark?.line ?? 1
+            reader.error(
+                "only one frame of a scenario may sweep (the first is at line \(first)); "
+                    + "sweeping two at once would play every pair of cut points",
+                at: extra
+            )
         }
         if let errorKey, scenario.turns.count > 1 {
             reader.error(
@@ -195,6 +209,41 @@ public struct ScenarioLoader: Sendable {
             reader.error("missing key 'llm': the fake LLM's answers", at: root)
         }
         return scenario
+    }
+
+    /// The `fault` section (`run --faults-out` writes it).
+    private func fault(_ node: Node, reader: NodeReader) -> Fault? {
+        guard let entries = reader.mapping(node, allowed: Self.faultKeys, what: "'fault'") else { return nil }
+        var fault = Fault(kind: "", allowedErrors: [])
+        for (key, _, value) in entries {
+            switch key {
+            case "kind":
+                guard let kind = reader.string(value, what: "'kind'") else { continue }
+                if Fault.kinds.contains(kind) {
+                    fault.kind = kind
+                } else {
+                    reader.error(
+                        "unknown fault kind '\(kind)' (known: \(Fault.kinds.joined(separator: ", ")))",
+                        at: value
+                    )
+                }
+            case "llm": fault.entry = reader.int(value, what: "'llm' (an entry, from 0)", range: 0...Int.max)
+            case "frame": fault.frame = reader.int(value, what: "'frame' (a frame, from 0)", range: 0...Int.max)
+            case "seed": fault.seed = reader.int(value, what: "'seed'", range: 0...Int.max)
+            case "run": fault.run = reader.int(value, what: "'run'", range: 1...Int.max)
+            case "allowed_errors":
+                fault.allowedErrors =
+                    reader.sequence(value, what: "'allowed_errors' (error codes)")?.compactMap {
+                        reader.string($0, what: "an error code")
+                    } ?? []
+            default:
+                break
+            }
+        }
+        if !entries.contains(where: { $0.key == "kind" }) {
+            reader.error("'fault' needs 'kind' (\(Fault.kinds.joined(separator: ", ")))", at: node)
+        }
+        return fault
     }
 
     private func expectations(

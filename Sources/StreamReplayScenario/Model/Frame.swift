@@ -63,6 +63,13 @@ extension Scenario {
         public var usage: ScenarioValue?
         /// Cut `text` or the one call's `arguments` into pieces of this many Unicode scalars.
         public var split: Int?
+        /// `sweep: true` or `sweep: bytes`: the runner plays the scenario once per cut point of
+        /// this frame (at most one frame of a scenario sweeps).
+        public var sweep: Sweep?
+        /// In one variant of a sweep: where this frame is cut into its two pieces (a scalar
+        /// offset into the swept string for ``Sweep/scalars``, a byte offset into the encoded
+        /// event for ``Sweep/bytes``). Set by the runner, never by a file.
+        package var cut: Int?
 
         /// A chunk in code; each key left `nil` is left out of the chunk.
         public init(
@@ -71,7 +78,8 @@ extension Scenario {
             toolCalls: [ToolCallFrame] = [],
             finish: String? = nil,
             usage: ScenarioValue? = nil,
-            split: Int? = nil
+            split: Int? = nil,
+            sweep: Sweep? = nil
         ) {
             self.role = role
             self.text = text
@@ -79,12 +87,48 @@ extension Scenario {
             self.finish = finish
             self.usage = usage
             self.split = split
+            self.sweep = sweep
+        }
+
+        /// The string a `split` or a `sweep` cuts: `text`, else the one call's string `arguments`.
+        public var cutString: String? {
+            if let text = self.text { return text }
+            if self.toolCalls.count == 1, let arguments = self.toolCalls[0].arguments?.stringValue {
+                return arguments
+            }
+            return nil
         }
 
         /// Whether only `usage` is set: a usage-only chunk.
         public var isUsageOnly: Bool {
             self.usage != nil && self.role == nil && self.text == nil && self.toolCalls.isEmpty && self.finish == nil
         }
+    }
+
+    /// How a frame is swept: `sweep: true` cuts its string at every Unicode-scalar boundary,
+    /// `sweep: bytes` cuts its encoded event at every byte boundary. A struct so that a new mode
+    /// breaks no one.
+    public struct Sweep: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// `true` or `bytes`, as written.
+        public var rawValue: String
+
+        /// The mode written `rawValue`, or `nil` when there is none of that name.
+        public init?(rawValue: String) {
+            guard rawValue == "true" || rawValue == "bytes" else { return nil }
+            self.rawValue = rawValue
+        }
+
+        private init(known name: String) {
+            self.rawValue = name
+        }
+
+        /// `sweep: true`: every Unicode-scalar boundary of `text` or the call's `arguments`.
+        public static let scalars = Sweep(known: "true")
+        /// `sweep: bytes`: every byte boundary of the frame's event as it goes on the wire.
+        public static let bytes = Sweep(known: "bytes")
+
+        /// `true` or `bytes`.
+        public var description: String { self.rawValue }
     }
 
     /// One `tool_call` item. A key left out (`nil`) is left out of the JSON; a key written as `null`

@@ -22,6 +22,9 @@ public struct Scenario: Sendable {
     /// The `live.expect` section: what must hold against a real provider (`run --live`); a
     /// scenario without it is skipped in live mode.
     public var live: Expectations?
+    /// The `fault` section of a file written by `run --faults-out`: the faulted run's rules
+    /// apply instead of the expectations.
+    public var fault: Fault?
 
     /// A scenario built in code; `live` starts as `nil`.
     public init(
@@ -45,5 +48,6 @@ public struct Scenario: Sendable {
         self.llm = llm
         self.expect = expect
         self.live = nil
+        self.fault = nil
     }
 }

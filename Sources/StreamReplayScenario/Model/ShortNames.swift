@@ -18,3 +18,5 @@ package typealias ToolCallFrame = Scenario.ToolCallFrame
 package typealias Matcher = Scenario.Matcher
 package typealias Mismatch = Scenario.Matcher.Mismatch
 package typealias Diagnostic = ScenarioError.Diagnostic
+package typealias Sweep = Scenario.Sweep
+package typealias Fault = Scenario.Fault

@@ -432,6 +432,53 @@ extension ScenarioSchema {
               },
               "additionalProperties": false,
               "description": "live mode: what a real provider must do"
+            },
+            "fault": {
+              "type": "object",
+              "properties": {
+                "kind": {
+                  "enum": [
+                    "cut",
+                    "stall",
+                    "garbage_line",
+                    "http_error",
+                    "byte_writes"
+                  ],
+                  "description": "the fault injected into this file's frames or script"
+                },
+                "llm": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "the llm entry it was injected at, from 0"
+                },
+                "frame": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "the frame it was injected before, from 0"
+                },
+                "seed": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "the seed of the schedule that drew it"
+                },
+                "run": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "description": "the run of that schedule"
+                },
+                "allowed_errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "the error codes a turn may end with"
+                }
+              },
+              "required": [
+                "kind"
+              ],
+              "additionalProperties": false,
+              "description": "a faulted run written by run --faults-out: its rules replace the expectations"
             }
           },
           "$defs": {
@@ -652,6 +699,14 @@ extension ScenarioSchema {
                   "type": "integer",
                   "minimum": 1,
                   "description": "cut text or tool_call.arguments into pieces of N Unicode scalars, one chunk each"
+                },
+                "sweep": {
+                  "enum": [
+                    true,
+                    false,
+                    "bytes"
+                  ],
+                  "description": "play the scenario once per cut point: true at every Unicode-scalar boundary of text or arguments, bytes at every byte of the event"
                 },
                 "chunk": {
                   "type": "object",

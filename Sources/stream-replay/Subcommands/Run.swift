@@ -21,6 +21,21 @@ struct Run: AsyncParsableCommand {
               stream-replay run --live --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
                 --api-key-env OPENAI_API_KEY scenarios/live
               stream-replay run --engine 'python3 adapters/python/openai_sdk.py' scenarios
+              stream-replay run --faults 42:20 --faults-out faults/ scenarios
+
+            A frame with `sweep: true` (or `sweep: bytes`) plays the scenario once per cut point \
+            of its text or arguments (or of its event's bytes), all against the same `expect`; \
+            the report gives one verdict and each failing cut (`swept 16 cut points: 16 pass`). \
+            --sweep-limit bounds the cut points played.
+
+            --faults SEED[:RUNS] plays each scenario RUNS more times (default 10), each with one \
+            fault drawn from SEED: a cut, a stall past idle_timeout_ms, a garbage data line, an \
+            HTTP error in place of an answer, or 1-byte writes. A faulted run passes when every \
+            invariant holds, the text so far is kept and each turn completes or ends with an \
+            error code the contract allows for that fault; the scenario's own expectations do \
+            not apply. The same seed draws the same faults anywhere, at any --jobs. \
+            --faults-out DIR writes each failing faulted run as a scenario file that reproduces \
+            it without the flag (never over an existing file).
 
             --engine runs the scenarios against another engine behind the adapter protocol \
             (docs/engine-adapter.md): the command is started once per scenario and spoken to \
@@ -84,6 +99,29 @@ struct Run: AsyncParsableCommand {
     )
     var engine: String?
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("A sweeping scenario plays at most this many cut points (the first ones).", valueName: "n")
+    )
+    var sweepLimit: Int = 1000
+
+    @Option(
+        help: ArgumentHelp(
+            "After each scenario, play it RUNS more times (default 10), each with a fault drawn from SEED.",
+            valueName: "seed[:runs]"
+        )
+    )
+    var faults: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --faults: write each failing faulted run into this folder as a scenario that reproduces it.",
+            valueName: "dir"
+        ),
+        completion: .directory
+    )
+    var faultsOut: String?
+
     @Flag(help: "Log engine and fake details on stderr.")
     var verbose = false
 
@@ -103,6 +141,17 @@ struct Run: AsyncParsableCommand {
         if let jobs { try OptionCheck.require(jobs, atLeast: 1, flag: "--jobs") }
         try OptionCheck.require(self.repeat, atLeast: 1, flag: "--repeat")
         try OptionCheck.require(self.timeout, atLeast: 1, flag: "--timeout", unit: "second")
+        try OptionCheck.require(self.sweepLimit, atLeast: 1, flag: "--sweep-limit")
+        if let faults {
+            if case .failure(let problem) = FaultOptions.parse(faults) {
+                throw ValidationError("--faults: \(problem)")
+            }
+            if self.live {
+                throw ValidationError("--faults plays the fake's script with faults in it; it does not apply to --live")
+            }
+        } else if self.faultsOut != nil {
+            throw ValidationError("--faults-out applies to --faults SEED[:RUNS]; add --faults")
+        }
         if self.live {
             guard let baseURL else {
                 throw ValidationError("--live needs --base-url http(s)://… (the provider's OpenAI-compatible base URL)")
@@ -128,6 +177,14 @@ struct Run: AsyncParsableCommand {
             Output.error("error: no scenario matches: \(reason), or pass --allow-empty")
             throw ExitCode(2)
         }
+        var faultOptions: FaultOptions?
+        if let faults, case .success(var options) = FaultOptions.parse(faults) {
+            if let faultsOut {
+                try Output.prepareDirectory(faultsOut, flag: "--faults-out")
+                options.outDirectory = faultsOut
+            }
+            faultOptions = options
+        }
         let interruption = Signals.listen([SIGINT, SIGTERM])
         var liveTarget: LiveTarget?
         if self.live, let baseURL, let model {
@@ -137,19 +194,19 @@ struct Run: AsyncParsableCommand {
             }
             liveTarget = LiveTarget(baseURL: baseURL, model: model, apiKey: key)
         }
-        let runner = ScenarioRunner(
-            options: .init(
-                jobs: self.jobs,
-                tags: self.tags,
-                filter: self.filter,
-                failFast: self.failFast,
-                repeatCount: self.repeat,
-                timeout: .seconds(self.timeout),
-                live: liveTarget,
-                engine: engineUnderTest
-            ),
-            logger: Logger(label: "stream-replay")
+        var options = ScenarioRunner.Options(
+            jobs: self.jobs,
+            tags: self.tags,
+            filter: self.filter,
+            failFast: self.failFast,
+            repeatCount: self.repeat,
+            timeout: .seconds(self.timeout),
+            live: liveTarget,
+            engine: engineUnderTest
         )
+        options.sweepLimit = self.sweepLimit
+        options.faults = faultOptions
+        let runner = ScenarioRunner(options: options, logger: Logger(label: "stream-replay"))
         let text = TextReport(colour: Output.useColour)
         let run = Task {
             await runner.run(files: files) { result in
