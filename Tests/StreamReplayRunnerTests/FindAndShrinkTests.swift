@@ -293,6 +293,27 @@ struct FindAndShrinkTests {
         #expect(result.failures.map { ScenarioShrinker.failureKey($0.path) }.contains("turns.expect.text"))
     }
 
+    @Test func aCandidateThatFailsInANewWayIsNotKept() async throws {
+        // Without its answer the turn would still miss its text, but because the request went
+        // beyond the script: a failure the original does not have.
+        let yaml = """
+            turns:
+              - user: hi
+                expect: { text: "Hello world!" }
+              - user: again
+            llm:
+              - stream: [ { text: "Hello " }, { text: world }, { finish: stop } ]
+              - stream: [ { text: fine } ]
+            """
+        let shrinker = ScenarioShrinker(runner: ScenarioRunner(options: .init(jobs: 1))) { _ in }
+        let outcome = try await shrinker.shrink(yaml: yaml, file: "anchors.yaml")
+        let small = try ScenarioLoader().load(yaml: outcome.yaml, file: "small.yaml")
+        #expect(small.turns.count == 1)
+        #expect(small.llm.count == 1, "the answer the turn needs stays; the unused one went with its turn")
+        let result = await ScenarioRunner(options: .init(jobs: 1)).runOnce(small)
+        #expect(result.failures.map { ScenarioShrinker.failureKey($0.path) } == ["turns.expect.text"])
+    }
+
     @Test func aPassingScenarioIsNotShrunk() async throws {
         let shrinker = ScenarioShrinker(runner: ScenarioRunner(options: .init(jobs: 1))) { _ in }
         await #expect {

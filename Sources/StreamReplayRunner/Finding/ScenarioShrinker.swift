@@ -93,6 +93,7 @@ package struct ScenarioShrinker: Sendable {
             throw .passes(first.verdict, first.skipReason)
         }
         let key = Self.failureKey(first.failures.first?.path ?? "run")
+        let keys = Set(first.failures.map { Self.failureKey($0.path) })
         let document: ScenarioDocument
         do {
             document = try ScenarioDocument(yaml: yaml, file: file)
@@ -103,6 +104,7 @@ package struct ScenarioShrinker: Sendable {
             runner: self.runner,
             file: file,
             key: key,
+            keys: keys,
             maxRuns: self.maxRuns,
             progress: self.progress,
             best: document
@@ -129,6 +131,10 @@ private struct Search {
     let runner: ScenarioRunner
     let file: String
     let key: String
+    /// Every failure key of the original: a candidate that fails in a way the original did not
+    /// (a request beyond the script, a turn that now fails) fails differently, even when the
+    /// failure kept is among its failures.
+    let keys: Set<String>
     let maxRuns: Int
     let progress: @Sendable (String) -> Void
     var best: ScenarioDocument
@@ -322,25 +328,30 @@ private struct Search {
         return chunks
     }
 
-    /// Plays `candidate`; when it still fails the same way it becomes ``best``.
+    /// Plays `candidate`; when it still fails the same way it becomes ``best``. A candidate that
+    /// left answers unused (it dropped the turns that used them) is tried again without them.
     private mutating func accept(_ candidate: ScenarioDocument) async -> Bool {
-        let yaml = candidate.yaml
+        var candidate = candidate
+        var yaml = candidate.yaml
         if let known = self.seen[yaml] { return known }
-        let scenario: Scenario
-        do {
-            scenario = try ScenarioLoader().load(yaml: yaml, file: self.file)
-        } catch {
+        var fails = false
+        var attempts = 0
+        while attempts < 2 {
+            attempts += 1
+            guard let result = await self.play(yaml) else { break }
+            let unused = result.failures.first { $0.expected == "every answer used" }
+            let keys = Set(result.failures.map { ScenarioShrinker.failureKey($0.path) })
+            fails = result.verdict == .fail && keys.contains(self.key) && keys.isSubset(of: self.keys)
+            guard !fails, attempts == 1, let unused, !self.keys.contains(ScenarioShrinker.failureKey(unused.path)),
+                let count = Int(unused.actual.prefix { $0.isNumber })
+            else { break }
+            let remaining = candidate.count(at: [.key("llm")]) - count
+            guard remaining >= 0 else { break }
             self.seen[yaml] = false
-            return false
+            candidate.truncate(listAt: [.key("llm")], to: remaining)
+            yaml = candidate.yaml
+            if let known = self.seen[yaml] { return known }
         }
-        guard self.runs < self.maxRuns else {
-            self.exhausted = true
-            return false
-        }
-        self.runs += 1
-        let result = await self.runner.runPlayed(scenario)
-        let fails =
-            result.verdict == .fail && result.failures.contains { ScenarioShrinker.failureKey($0.path) == self.key }
         self.seen[yaml] = fails
         if fails {
             self.best = candidate
@@ -351,6 +362,22 @@ private struct Search {
             )
         }
         return fails
+    }
+
+    /// Loads and plays `yaml`; `nil` when it does not load (no run) or the budget is spent.
+    private mutating func play(_ yaml: String) async -> ScenarioResult? {
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader().load(yaml: yaml, file: self.file)
+        } catch {
+            return nil
+        }
+        guard self.runs < self.maxRuns else {
+            self.exhausted = true
+            return nil
+        }
+        self.runs += 1
+        return await self.runner.runPlayed(scenario)
     }
 
     // MARK: Measuring
