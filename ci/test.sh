@@ -30,7 +30,7 @@ python3 ci/schema-check.py .
 
 echo "== bundled scenarios"
 BIN="$(swift build --show-bin-path)/stream-replay"
-"$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json
+"$BIN" run scenarios --junit .build/reports/scenarios.xml --json .build/reports/scenarios.json --html .build/reports/scenarios.html
 
 echo "== the cookbook's walk-throughs"
 ci/cookbook-check.sh "$BIN"

@@ -139,7 +139,11 @@ public final class ChatEngine: Sendable {
         }
         let key = TurnRegistry.Key(conversationID: conversationID, requestID: requestID)
         let registration = self.registry.register(key)
-        let messages = TurnMessages()
+        let messages = TurnMessages(
+            observer: self.dependencies.observer,
+            conversationID: conversationID,
+            requestID: requestID
+        )
         let taskID = UUID()
         // Registered under the lock that the task's own removal takes: a turn is in `running`
         // from before it starts until it ended, never after.

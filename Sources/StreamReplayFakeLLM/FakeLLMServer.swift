@@ -27,6 +27,8 @@ public final class FakeLLMServer: Sendable {
     public let port: Int
     let state: FakeLLMState
     let pacer: any FakeLLMPacer
+    /// Told of every arrival, write and end, for a report's timeline.
+    let tap: (any FakeLLMTap)?
     let logger: Logger
     private let openChannels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
@@ -36,11 +38,19 @@ public final class FakeLLMServer: Sendable {
         return "http://\(host):\(self.port)/v1"
     }
 
-    private init(host: String, port: Int, state: FakeLLMState, pacer: any FakeLLMPacer, logger: Logger) {
+    private init(
+        host: String,
+        port: Int,
+        state: FakeLLMState,
+        pacer: any FakeLLMPacer,
+        tap: (any FakeLLMTap)?,
+        logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.state = state
         self.pacer = pacer
+        self.tap = tap
         self.logger = logger
     }
 
@@ -104,6 +114,30 @@ public final class FakeLLMServer: Sendable {
         logger: Logger = Logger(label: "stream-replay.fake-llm"),
         _ body: (FakeLLMServer) async throws -> Result
     ) async throws -> Result {
+        try await self.withRunning(
+            scripts: scripts,
+            host: host,
+            port: port,
+            options: options,
+            pacer: pacer,
+            tap: nil,
+            logger: logger,
+            body
+        )
+    }
+
+    /// ``withRunning(scripts:host:port:options:pacer:logger:_:)`` with a tap told of everything
+    /// the fake does on the wire (the runner's timeline).
+    package static func withRunning<Result>(
+        scripts: [FakeLLMScript],
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        options: FakeLLMOptions = FakeLLMOptions(),
+        pacer: any FakeLLMPacer = RealTimePacer(),
+        tap: (any FakeLLMTap)?,
+        logger: Logger = Logger(label: "stream-replay.fake-llm"),
+        _ body: (FakeLLMServer) async throws -> Result
+    ) async throws -> Result {
         let serverChannel = try await Self.bind(host: host, port: port)
         let boundPort = serverChannel.channel.localAddress?.port ?? port
         let server = FakeLLMServer(
@@ -111,6 +145,7 @@ public final class FakeLLMServer: Sendable {
             port: boundPort,
             state: FakeLLMState(scripts: scripts, options: options),
             pacer: pacer,
+            tap: tap,
             logger: logger
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in

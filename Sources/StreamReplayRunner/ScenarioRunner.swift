@@ -38,6 +38,10 @@ package struct ScenarioRunner: Sendable {
         package var sweepLimit: Int = 1000
         /// `--faults SEED[:RUNS]`: faulted runs after each scenario's ordinary run.
         package var faults: FaultOptions?
+        /// `--html`: keep a ``Timeline`` of each run that does not pass (in ``ScenarioResult/timeline``).
+        package var recordsTimelines = false
+        /// `--shard I/N`: run only this part of the selection.
+        package var shard: Shard?
 
         package init(
             jobs: Int? = nil,
@@ -69,14 +73,16 @@ package struct ScenarioRunner: Sendable {
     }
 
     /// Runs `files` (in this order), calling `report` with each result in that same order as
-    /// soon as it and every result before it are known.
+    /// soon as it and every result before it are known, and `progress` whenever a scenario
+    /// starts or finishes (for a terminal's progress line).
     ///
     /// Cancelling the calling task interrupts the run: no scenario starts after that, the ones
     /// running are cancelled, and every scenario that had not finished is reported `skipped` with
     /// the reason `interrupted`; the summary says ``RunSummary/interrupted``.
     package func run(
         files: [String],
-        report: @escaping @Sendable (ScenarioResult) -> Void = { _ in }
+        report: @escaping @Sendable (ScenarioResult) -> Void = { _ in },
+        progress: (@Sendable (ProgressLine.State) -> Void)? = nil
     ) async -> RunSummary {
         let start = ContinuousClock.now
         let loaded = files.map { file -> Loaded in
@@ -86,24 +92,39 @@ package struct ScenarioRunner: Sendable {
                 return .wrong(file: file, error: error)
             }
         }
-        let selected = loaded.filter(self.isSelected)
+        var selected = loaded.filter(self.isSelected)
+        let selectionCount = selected.count
+        if let shard = self.options.shard {
+            let all = selected
+            selected = shard.positions(of: all.map(\.file)).map { all[$0] }
+        }
         var results: [ScenarioResult?] = Array(repeating: nil, count: selected.count)
         var reported = 0
         var stop = false
         await withTaskGroup(of: (Int, ScenarioResult).self) { group in
             var next = 0
             var running = 0
+            var finished = 0
+            var runningFiles: [Int: String] = [:]
+            func tell() {
+                let files = runningFiles.sorted { $0.key < $1.key }.map(\.value)
+                progress?(ProgressLine.State(finished: finished, total: selected.count, running: files))
+            }
             while next < selected.count || running > 0 {
                 if Task.isCancelled { break }
                 while !stop, running < self.options.jobs, next < selected.count {
                     let index = next
                     let item = selected[index]
-                    group.addTask { (index, await self.result(of: item)) }
+                    group.addTask { (index, Self.located(await self.result(of: item))) }
+                    runningFiles[index] = item.file
                     next += 1
                     running += 1
                 }
+                tell()
                 guard let (index, result) = await group.next() else { break }
                 running -= 1
+                finished += 1
+                runningFiles[index] = nil
                 // A result that comes back after the interruption was cut short by it.
                 if Task.isCancelled { break }
                 results[index] = result
@@ -129,11 +150,14 @@ package struct ScenarioRunner: Sendable {
             }
         }
         let milliseconds = Self.milliseconds(start.duration(to: .now))
-        return RunSummary(
+        var summary = RunSummary(
             results: results.compactMap { $0 },
             durationMilliseconds: milliseconds,
             interrupted: interrupted
         )
+        summary.shard = self.options.shard
+        summary.selectionCount = selectionCount
+        return summary
     }
 
     private static func skipped(_ loaded: Loaded, reason: String) -> ScenarioResult {
@@ -151,6 +175,13 @@ package struct ScenarioRunner: Sendable {
     enum Loaded: Sendable {
         case scenario(Scenario)
         case wrong(file: String, error: ScenarioError)
+
+        var file: String {
+            switch self {
+            case .scenario(let scenario): scenario.file
+            case .wrong(let file, _): file
+            }
+        }
     }
 
     private func isSelected(_ loaded: Loaded) -> Bool {
@@ -192,6 +223,18 @@ package struct ScenarioRunner: Sendable {
         }
     }
 
+    /// `result` with the line of its file each failure points at, and the line of the
+    /// scenario itself (its `name`) for the reports.
+    static func located(_ result: ScenarioResult) -> ScenarioResult {
+        guard let yaml = try? String(contentsOfFile: result.file, encoding: .utf8) else { return result }
+        var result = result
+        for index in result.failures.indices {
+            result.failures[index].line = ScenarioSourceLines.line(of: result.failures[index].path, in: yaml)
+        }
+        result.nameLine = ScenarioSourceLines.line(of: "name", in: yaml)
+        return result
+    }
+
     /// `--repeat N`: plays `scenario` N − 1 more times; differing verdicts fail it.
     private func repeated(_ scenario: Scenario, first: ScenarioResult) async -> ScenarioResult {
         var first = first
@@ -228,6 +271,8 @@ package struct ScenarioRunner: Sendable {
         let trace = EngineTrace()
         var configured = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
         configured.trace = trace
+        let timeline = self.options.recordsTimelines && self.options.live == nil ? TimelineRecorder() : nil
+        configured.timeline = timeline
         let execution = configured
         let timeout = self.options.timeout
         let live = self.options.live
@@ -292,7 +337,10 @@ package struct ScenarioRunner: Sendable {
                 result.verdict = .skipped
                 result.skipReason = "nothing to check: every expectation needs what the engine does not report"
             }
-            if result.verdict != .pass { result.transcript += trace.reportLines }
+            if result.verdict != .pass {
+                result.transcript += trace.reportLines
+                result.timeline = observation.timeline
+            }
         case .failure(let skip as ScenarioExecution.ScenarioSkip):
             result.verdict = .skipped
             result.skipReason = skip.reason
@@ -309,8 +357,10 @@ package struct ScenarioRunner: Sendable {
                 )
             ]
             result.transcript = trace.reportLines
+            result.timeline = timeline?.timeline()
         case .failure(let error):
             result.verdict = .fail
+            result.timeline = timeline?.timeline()
             result.failures = [
                 ScenarioFailure(
                     path: "run",
@@ -330,6 +380,8 @@ package struct ScenarioRunner: Sendable {
                 )
             ]
             result.transcript = trace.reportLines
+            // What happened before the hang, requests by number only (the journal went with the fake).
+            result.timeline = timeline?.timeline()
         }
         result.durationMilliseconds = Self.milliseconds(start.duration(to: .now))
         return result

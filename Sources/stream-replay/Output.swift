@@ -63,6 +63,17 @@ extension Output {
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 
+    static var stdoutIsTerminal: Bool {
+        isatty(STDOUT_FILENO) == 1
+    }
+
+    /// The terminal's width in columns (`COLUMNS` when the terminal does not say; 80 failing both).
+    static var terminalWidth: Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+
     /// Writes a report file, creating its folder.
     static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)

@@ -141,6 +141,80 @@ struct RunCommandTests {
         #expect(blocked.stderr.contains("a file is there, not a folder"))
     }
 
+    // MARK: Reports people look at, and suites as several CI jobs
+
+    @Test func htmlWritesOneSelfContainedPageWithTheFailureFirst() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
+        let page = dir + "/out/report.html"
+        let result = try CLIProcess.run(["run", dir, "--html", page, "--jobs", "1"])
+        #expect(result.exitCode == 1)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        let failing = try #require(html.range(of: "data-name=\"fails\""))
+        let passing = try #require(html.range(of: "data-name=\"passes\""))
+        #expect(failing.lowerBound < passing.lowerBound, "failures first")
+        #expect(html.contains("first divergence at <code>expect.messages[0].content</code>"))
+        #expect(html.contains("class=\"timeline\""))
+        #expect(!html.contains("src=") && !html.contains("href=\"http"))
+    }
+
+    @Test func anEmptyShardExits0AndSaysSo() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
+        let empty = try CLIProcess.run(["run", dir, "--shard", "3/3"])
+        #expect(empty.exitCode == 0)
+        #expect(empty.stdout == "shard 3/3: no scenarios\n0 passed, 0 failed\n")
+        // Part 1 of 2 is a.yaml (passes), part 2 is b.yaml (fails).
+        let first = try CLIProcess.run(["run", dir, "--shard", "1/2"])
+        #expect(first.exitCode == 0 && first.stdout.contains("✓ passes") && !first.stdout.contains("fails"))
+        #expect(first.stderr.contains("shard 1/2: 1 of 2 selected scenarios"))
+        let second = try CLIProcess.run(["run", dir, "--shard", "2/2"])
+        #expect(second.exitCode == 1 && second.stdout.contains("✗ fails"))
+        // An empty selection is still a mistake, shard or not.
+        let none = try CLIProcess.run(["run", dir, "--shard", "1/2", "--tag", "nope"])
+        #expect(none.exitCode == 2)
+    }
+
+    @Test(arguments: [
+        ("0/2", "--shard 0/2: parts count from 1"), ("3/2", "--shard 3/2: there are only 2 parts"),
+        ("2", "--shard expected I/N"), ("1/0", "--shard 1/0: the number of parts N must be at least 1"),
+    ])
+    func aWrongShardIsMisuse(value: String, message: String) throws {
+        let dir = try folder(["a.yaml": Self.passing])
+        let result = try CLIProcess.run(["run", dir, "--shard", value])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func onGitHubActionsEachFailureIsAnAnnotationAtItsLine() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
+        let github = try CLIProcess.run(
+            ["run", dir],
+            environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": dir]
+        )
+        #expect(github.exitCode == 1)
+        let annotations = github.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
+        #expect(annotations.count == 1)
+        #expect(
+            annotations.first?.hasPrefix(
+                "::error file=b.yaml,line=5,title=fails::first divergence at expect.messages[0].content: "
+            ) == true,
+            "\(annotations)"
+        )
+        #expect(annotations.first?.contains("%0A  expected: \"Goodbye\"") == false)
+        #expect(annotations.first?.contains("%0Aexpected: \"Goodbye\"%0Aactual:   \"Hello\"") == true)
+        #expect(github.stdout.hasSuffix("1 passed, 1 failed\n"), "the summary stays the last line")
+        let plain = try CLIProcess.run(["run", dir], environment: ["GITHUB_ACTIONS": "false"])
+        #expect(!plain.stdout.contains("::error"))
+    }
+
+    @Test func noProgressLineInAPipe() throws {
+        let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.passing])
+        let result = try CLIProcess.run(["run", dir], environment: ["CI": "", "NO_COLOR": ""])
+        #expect(result.exitCode == 0)
+        #expect(!result.stdout.contains("\r") && !result.stdout.contains("[1/2]"))
+        #expect(!result.stderr.contains("[1/2]"))
+    }
+
     @Test(arguments: [
         "run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter", "matrix", "shrink",
     ])

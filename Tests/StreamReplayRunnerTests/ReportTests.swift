@@ -5,63 +5,69 @@ import Testing
 
 /// The report formats against golden files (re-record with RECORD_SNAPSHOTS=1).
 struct ReportTests {
-    static let summary = RunSummary(
-        results: [
-            ScenarioResult(
-                file: "scenarios/basic/a.yaml",
-                name: "plain text",
-                tags: ["basic"],
-                verdict: .pass,
-                durationMilliseconds: 12
-            ),
-            ScenarioResult(
-                file: "scenarios/basic/b.yaml",
-                name: "wrong <answer> & \"quotes\"",
-                tags: ["basic"],
-                verdict: .fail,
-                durationMilliseconds: 1234,
-                failures: [
-                    ScenarioFailure(
-                        path: "expect.events[1].content",
-                        expected: "\"Hello, World!\"",
-                        actual: "\"Hello, world!\"",
-                        message: "the strings differ from Unicode scalar 7 on",
-                        section: .init(
-                            path: "expect.events",
-                            expected: [#"{"type": "user_message"}"#, #"{"content": "Hello, World!"}"#],
-                            actual: [
-                                #"{"type":"user_message","content":"hi"}"#,
-                                #"{"type":"assistant_message","content":"Hello, world!"}"#,
-                            ]
+    static let summary: RunSummary = {
+        var summary = RunSummary(
+            results: [
+                ScenarioResult(
+                    file: "scenarios/basic/a.yaml",
+                    name: "plain text",
+                    tags: ["basic"],
+                    verdict: .pass,
+                    durationMilliseconds: 12
+                ),
+                ScenarioResult(
+                    file: "scenarios/basic/b.yaml",
+                    name: "wrong <answer> & \"quotes\"",
+                    tags: ["basic"],
+                    verdict: .fail,
+                    durationMilliseconds: 1234,
+                    failures: [
+                        ScenarioFailure(
+                            path: "expect.events[1].content",
+                            expected: "\"Hello, World!\"",
+                            actual: "\"Hello, world!\"",
+                            message: "the strings differ from Unicode scalar 7 on",
+                            section: .init(
+                                path: "expect.events",
+                                expected: [#"{"type": "user_message"}"#, #"{"content": "Hello, World!"}"#],
+                                actual: [
+                                    #"{"type":"user_message","content":"hi"}"#,
+                                    #"{"type":"assistant_message","content":"Hello, world!"}"#,
+                                ]
+                            )
+                        ),
+                        ScenarioFailure(
+                            path: "invariant.seq-ordered",
+                            expected: "seq > 3",
+                            actual: "2",
+                            message: "seq went backwards"
+                        ),
+                    ],
+                    transcript: ["→ request 1: 1 message(s), last user: \"hi\" ← llm[0] 200, 3 write(s), 400 bytes"]
+                ),
+                ScenarioResult(
+                    file: "scenarios/tools/c.yaml",
+                    name: "scenarios/tools/c.yaml",
+                    verdict: .error,
+                    diagnostics: [
+                        Diagnostic(
+                            file: "scenarios/tools/c.yaml",
+                            line: 3,
+                            column: 3,
+                            message: "unknown key 'modle' in 'engine' (did you mean 'model'?)",
+                            sourceLine: "  modle: x"
                         )
-                    ),
-                    ScenarioFailure(
-                        path: "invariant.seq-ordered",
-                        expected: "seq > 3",
-                        actual: "2",
-                        message: "seq went backwards"
-                    ),
-                ],
-                transcript: ["→ request 1: 1 message(s), last user: \"hi\" ← llm[0] 200, 3 write(s), 400 bytes"]
-            ),
-            ScenarioResult(
-                file: "scenarios/tools/c.yaml",
-                name: "scenarios/tools/c.yaml",
-                verdict: .error,
-                diagnostics: [
-                    Diagnostic(
-                        file: "scenarios/tools/c.yaml",
-                        line: 3,
-                        column: 3,
-                        message: "unknown key 'modle' in 'engine' (did you mean 'model'?)",
-                        sourceLine: "  modle: x"
-                    )
-                ]
-            ),
-            ScenarioResult(file: "scenarios/tools/d.yaml", name: "live only", verdict: .skipped),
-        ],
-        durationMilliseconds: 1500
-    )
+                    ]
+                ),
+                ScenarioResult(file: "scenarios/tools/d.yaml", name: "live only", verdict: .skipped),
+            ],
+            durationMilliseconds: 1500
+        )
+        // Where the runner located them in their files.
+        summary.results[0].nameLine = 2
+        summary.results[1].failures[0].line = 14
+        return summary
+    }()
 
     @Test func summaryLineAndExitCode() {
         #expect(Self.summary.line == "1 passed, 1 failed, 1 errored, 1 skipped")

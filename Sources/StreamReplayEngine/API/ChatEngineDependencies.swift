@@ -136,6 +136,14 @@ public protocol ChatEngineObserver: Sendable {
     ///   - bytes: The bytes of one read, in arrival order; chunk boundaries mean nothing.
     ///   - response: The response they belong to.
     func engineReceived(_ bytes: ByteBuffer, of response: ObservedResponse)
+    /// The engine put `message` in the turn's stream, for its caller to take (a report's
+    /// timeline: when the engine yielded it, not when the caller got round to reading it).
+    ///
+    /// - Parameters:
+    ///   - message: The message, as the caller will receive it.
+    ///   - conversationID: The conversation of the turn.
+    ///   - requestID: The turn's request id.
+    func engineYielded(_ message: ChatMessage, conversationID: String, requestID: String)
 }
 
 extension ChatEngineObserver {
@@ -149,6 +157,8 @@ extension ChatEngineObserver {
     public func engineWillSend(requestBody: String, conversationID: String, requestID: String, hop: Int) {}
     /// Does nothing, so that an observer implements only what it needs.
     public func engineReceived(_ bytes: ByteBuffer, of response: ObservedResponse) {}
+    /// Does nothing, so that an observer implements only what it needs.
+    public func engineYielded(_ message: ChatMessage, conversationID: String, requestID: String) {}
 }
 
 /// A response the engine reads, as the observer sees it.

@@ -77,6 +77,16 @@ final class TurnMessages: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Told of every message appended (``ChatEngineObserver/engineYielded(_:conversationID:requestID:)``).
+    private let observer: (any ChatEngineObserver)?
+    private let conversationID: String
+    private let requestID: String
+
+    init(observer: (any ChatEngineObserver)? = nil, conversationID: String = "", requestID: String = "") {
+        self.observer = observer
+        self.conversationID = conversationID
+        self.requestID = requestID
+    }
 
     /// What a message costs in the queue besides its content (the value and its metadata array).
     private static let overhead = 96
@@ -88,21 +98,31 @@ final class TurnMessages: Sendable {
 
     /// Queues a message for the next flush; ignored after the consumer left or the turn finished.
     func append(_ message: ChatMessage) {
-        self.state.withLock { state in
-            guard !state.consumerGone, !state.finished else { return }
+        let queued = self.state.withLock { state -> Bool in
+            guard !state.consumerGone, !state.finished else { return false }
             state.queuedBytes += message.content.utf8.count + Self.overhead
             state.unflushed.append(message)
+            return true
+        }
+        if queued, let observer {
+            observer.engineYielded(message, conversationID: self.conversationID, requestID: self.requestID)
         }
     }
 
     /// Queues messages for the next flush, under one lock.
     func append(contentsOf messages: [ChatMessage]) {
-        self.state.withLock { state in
-            guard !state.consumerGone, !state.finished else { return }
+        let queued = self.state.withLock { state -> Bool in
+            guard !state.consumerGone, !state.finished else { return false }
             for message in messages {
                 state.queuedBytes += message.content.utf8.count + Self.overhead
             }
             state.unflushed.append(contentsOf: messages)
+            return true
+        }
+        if queued, let observer {
+            for message in messages {
+                observer.engineYielded(message, conversationID: self.conversationID, requestID: self.requestID)
+            }
         }
     }
 

@@ -87,9 +87,11 @@ extension FakeLLMServer {
             headers: headers,
             body: Array(body.readableBytesView)
         )
+        self.tap?.requestArrived(number: decision.number)
         do {
             return try await self.respond(to: decision, head: head, channel: channel)
         } catch {
+            self.tap?.answerEnded(requestNumber: decision.number, how: .clientGone)
             // A writer that failed before counting: its answer is accounted for all the same.
             if let number = decision.answerNumber { await self.state.accounted(number) }
             throw error
@@ -105,6 +107,7 @@ extension FakeLLMServer {
         switch decision {
         case .reject(_, let problem):
             try await self.writeJSON(
+                number: decision.number,
                 status: .badRequest,
                 Self.providerError(
                     message: problem.message,
@@ -129,10 +132,11 @@ extension FakeLLMServer {
                 members[0] = .init("error", .object(inner))
                 error = .object(members)
             }
-            try await self.writeJSON(status: .internalServerError, error, channel: channel)
+            try await self.writeJSON(number: decision.number, status: .internalServerError, error, channel: channel)
             return true
         case .noMatch(_, let message):
             try await self.writeJSON(
+                number: decision.number,
                 status: .notFound,
                 Self.providerError(
                     message: message,
@@ -145,6 +149,7 @@ extension FakeLLMServer {
             return true
         case .unknownModel(_, let model, let available):
             try await self.writeJSON(
+                number: decision.number,
                 status: .notFound,
                 Self.providerError(
                     message:
@@ -175,11 +180,13 @@ extension FakeLLMServer {
                 )
             ).get()
             if !answer.body.isEmpty {
+                self.tap?.wrote(ByteBuffer(string: answer.body), requestNumber: number)
                 try await channel.writeAndFlush(
                     HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: answer.body)))
                 ).get()
             }
             try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+            self.tap?.answerEnded(requestNumber: number, how: .complete)
             await self.state.finish(
                 number: number,
                 writes: answer.body.isEmpty ? 0 : 1,
@@ -206,7 +213,9 @@ extension FakeLLMServer {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }.get()
+            self.tap?.wrote(ByteBuffer(bytes: bytes), requestNumber: number)
             try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+            self.tap?.answerEnded(requestNumber: number, how: .cut)
             await self.state.finish(number: number, writes: 1, bytes: bytes.count, disconnected: true)
             try? await channel.close()
             return false
@@ -244,6 +253,7 @@ extension FakeLLMServer {
                 for step in plan.steps {
                     switch step {
                     case .write(let buffer):
+                        self.tap?.wrote(buffer, requestNumber: number)
                         try await writer.append(buffer)
                     case .pause(let milliseconds):
                         try await self.pacer.pause(milliseconds: milliseconds, context: try await flushedContext())
@@ -266,6 +276,7 @@ extension FakeLLMServer {
                 )
                 throw error
             }
+            self.tap?.answerEnded(requestNumber: number, how: disconnected ? .cut : .complete)
             await self.state.finish(
                 number: number,
                 writes: writer.writes,
@@ -289,8 +300,16 @@ extension FakeLLMServer {
         "req_stream_replay_\(number)"
     }
 
-    private func writeJSON(status: HTTPResponseStatus, _ value: ScenarioValue, channel: any Channel) async throws {
+    /// Writes a JSON answer; `number` is the chat request it answers, for the tap (none for the
+    /// fake's own routes).
+    private func writeJSON(
+        number: Int? = nil,
+        status: HTTPResponseStatus,
+        _ value: ScenarioValue,
+        channel: any Channel
+    ) async throws {
         let body = ByteBuffer(string: value.jsonString)
+        if let number { self.tap?.wrote(body, requestNumber: number) }
         let headers = HTTPHeaders([
             ("content-type", "application/json"), ("content-length", String(body.readableBytes)),
         ])
@@ -299,6 +318,7 @@ extension FakeLLMServer {
         ).get()
         try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(body))).get()
         try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        if let number { self.tap?.answerEnded(requestNumber: number, how: .complete) }
     }
 
     /// `{"error": {"message", "type", "param", "code"}}`, as OpenAI words its errors.

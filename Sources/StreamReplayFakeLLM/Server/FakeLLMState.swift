@@ -20,6 +20,16 @@ actor FakeLLMState {
         /// Write these bytes on the socket as they are, then close.
         case rawResponse(number: Int, bytes: [UInt8])
 
+        /// The journal number of the request decided on.
+        var number: Int {
+            switch self {
+            case .reject(let number, _), .beyondScript(let number, _, _, _), .noMatch(let number, _),
+                .unknownModel(let number, _, _), .plain(let number, _, _), .stream(let number, _, _, _),
+                .rawResponse(let number, _):
+                number
+            }
+        }
+
         /// The request number of an answer from the script (whose writer must account for it).
         var answerNumber: Int? {
             switch self {

@@ -9,6 +9,9 @@ package struct ScenarioFailure: Sendable, Hashable {
     /// The whole section the failure is in (such as `expect.events`): its matcher and its actual
     /// value, one item per line, so a report can show the full expected-versus-actual.
     package var section: Section?
+    /// The 1-based line of the scenario file the failure points at (the failing expectation; an
+    /// invariant's: the line of `turns`), once the runner located it.
+    package var line: Int?
 
     /// A whole section of expectations beside what happened.
     package struct Section: Sendable, Hashable {

@@ -72,7 +72,8 @@ package struct AdapterEngine: EngineUnderTest {
                 let connection = AdapterConnection(
                     writer: execution.standardInputWriter,
                     tools: setup.tools,
-                    trace: trace
+                    trace: trace,
+                    timeline: setup.timeline
                 )
                 let stderrTask = Task {
                     do {
@@ -283,6 +284,8 @@ actor AdapterConnection {
         var messages: [ChatMessage] = []
         var done: CheckedContinuation<TurnOutcome, any Error>?
         var outcome: TurnOutcome?
+        /// Which copy of a `concurrently` turn it is.
+        var copy: Int
         var conversationID: String
         var requestID: String
     }
@@ -293,10 +296,14 @@ actor AdapterConnection {
     private var clockWaiters: [(milliseconds: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private var adapterTime = 0
 
-    init(writer: StandardInputWriter, tools: ScriptedToolExecutor, trace: EngineTrace) {
+    /// Told of each message as it arrives, for the report's timeline.
+    private let timeline: TimelineRecorder?
+
+    init(writer: StandardInputWriter, tools: ScriptedToolExecutor, trace: EngineTrace, timeline: TimelineRecorder?) {
         self.writer = writer
         self.tools = tools
         self.trace = trace
+        self.timeline = timeline
     }
 
     /// Links scenario time: the adapter carries the clock.
@@ -351,8 +358,8 @@ actor AdapterConnection {
         return try await withCheckedThrowingContinuation { self.ready = $0 }
     }
 
-    func startTurn(number: Int, conversationID: String, requestID: String) {
-        self.turns[number] = TurnState(conversationID: conversationID, requestID: requestID)
+    func startTurn(number: Int, copy: Int, conversationID: String, requestID: String) {
+        self.turns[number] = TurnState(copy: copy, conversationID: conversationID, requestID: requestID)
     }
 
     func awaitTurn(_ number: Int) async throws -> TurnOutcome {
@@ -400,6 +407,7 @@ actor AdapterConnection {
                 )
                 return
             }
+            self.timeline?.yielded(message, copy: self.turns[number]?.copy ?? 0)
             self.turns[number]?.messages.append(message)
         case "turn_done", "turn_refused":
             guard let number = Self.int(object["turn"]), let state = self.turns[number], state.outcome == nil else {
@@ -659,9 +667,10 @@ final class AdapterSession: EngineSession {
             next += turn.concurrently
             return numbers
         }
-        for number in numbers {
+        for (copy, number) in numbers.enumerated() {
             await self.connection.startTurn(
                 number: number,
+                copy: copy,
                 conversationID: turn.conversation,
                 requestID: turn.requestID
             )

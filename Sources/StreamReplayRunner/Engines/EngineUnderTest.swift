@@ -42,6 +42,9 @@ package struct EngineSetup: Sendable {
     /// Scenario time, for an engine that carries the clock in another process; `nil` in live
     /// mode.
     package var link: ClockLink?
+    /// Where the session tells what the engine yielded and committed, when the report draws a
+    /// timeline.
+    package var timeline: TimelineRecorder?
 }
 
 /// What an engine can do beyond yielding messages (the protocol's capabilities).
@@ -195,7 +198,11 @@ package struct InProcessEngine: EngineUnderTest {
         let store = try EventStore.temporary()
         defer { try? store.close() }
         let writes = WriteLog()
-        store.setWriteObserver { writes.append($0) }
+        let timeline = setup.timeline
+        store.setWriteObserver { events in
+            writes.append(events)
+            timeline?.committed(events)
+        }
         let session: InProcessSession
         do throws(ChatEngineError) {
             let engine = try ChatEngine(

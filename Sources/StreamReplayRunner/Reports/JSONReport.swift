@@ -67,6 +67,7 @@ package enum JSONReport {
         .object([
             .init("path", .string(failure.path)), .init("expected", .string(failure.expected)),
             .init("actual", .string(failure.actual)), .init("message", .string(failure.message)),
+            .init("line", failure.line.map { .int($0) } ?? .null),
         ])
     }
 

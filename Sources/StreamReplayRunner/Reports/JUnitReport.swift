@@ -27,7 +27,8 @@ package enum JUnitReport {
             xml += " skipped=\"\(skipped)\" time=\"\(Self.seconds(time))\">\n"
             for result in results {
                 xml += "    <testcase classname=\"\(Self.escape(folder))\" name=\"\(Self.escape(result.name))\""
-                xml += " file=\"\(Self.escape(result.file))\" time=\"\(Self.seconds(result.durationMilliseconds))\""
+                xml += " file=\"\(Self.escape(result.file))\" line=\"\(result.line)\""
+                xml += " time=\"\(Self.seconds(result.durationMilliseconds))\""
                 var inner = ""
                 // The engine is named when it is not the default (ChatEngine in process).
                 let adapter = result.engine.flatMap { $0 == InProcessEngine().label ? nil : $0 }
@@ -75,25 +76,7 @@ package enum JUnitReport {
         return "\(whole).\(String(repeating: "0", count: 3 - String(fraction).count))\(fraction)"
     }
 
-    /// XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD.
     static func escape(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&apos;"
-            case "\n", "\t", "\r": output.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-                    output += "\u{FFFD}"
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output
+        Markup.escape(text)
     }
 }

@@ -15,6 +15,8 @@ package struct ScenarioExecution: Sendable {
     package var extraParametersJSON: String?
     /// What an adapter session saw, for the report.
     var trace = EngineTrace()
+    /// Where the run is recorded in time order (for the HTML report); `nil`: not recorded.
+    package var timeline: TimelineRecorder?
 
     package init(scenario: Scenario, logger: Logger, engine: any EngineUnderTest = InProcessEngine()) {
         self.scenario = scenario
@@ -28,16 +30,21 @@ package struct ScenarioExecution: Sendable {
     package func run() async throws -> ScenarioObservation {
         let clock = VirtualClock()
         let idle = Duration.milliseconds(self.scenario.engine.idleTimeoutMilliseconds)
-        let time = VirtualTime(clock: clock, idleTimeout: idle)
+        let time = VirtualTime(clock: clock, idleTimeout: idle, timeline: self.timeline)
         // An engine that does not carry the clock lives in real time: the fake then plays
         // `delay_ms` as real waits (an adapter says which in its `ready`).
         let link = ClockLink(clock: clock, time: time, virtual: self.engine.carriesVirtualClock)
         time.setSynchronise { await link.synchronise() }
         let tools = ScriptedToolExecutor(tools: self.scenario.tools, clock: clock) { await link.synchronise() }
         let script = FakeLLMScript(scenario: self.scenario)
-        return try await FakeLLMServer.withRunning(script: script, pacer: LinkedPacer(link: link), logger: self.logger)
-        {
-            server in
+        let timeline = self.timeline
+        timeline.map { Self.start($0, on: link) }
+        return try await FakeLLMServer.withRunning(
+            scripts: [script],
+            pacer: LinkedPacer(link: link),
+            tap: timeline,
+            logger: self.logger
+        ) { server in
             let dependencies = ChatEngineDependencies(
                 clock: clock,
                 wallClock: { Self.epochMilliseconds + Self.milliseconds(clock.now.offset) },
@@ -52,7 +59,8 @@ package struct ScenarioExecution: Sendable {
                     dependencies: dependencies,
                     logger: self.logger,
                     trace: self.trace,
-                    link: link
+                    link: link,
+                    timeline: timeline
                 ),
                 clockRules: true
             )
@@ -61,6 +69,12 @@ package struct ScenarioExecution: Sendable {
             await server.settled()
             observation.requests = await server.journal().filter(\.isChatCompletion)
             observation.unusedAnswers = await server.unusedAnswers()
+            if let timeline {
+                if !timeline.sawCommits {
+                    timeline.reportedCommits(observation.writes.isEmpty ? observation.events : observation.writes)
+                }
+                observation.timeline = timeline.timeline(requests: observation.requests)
+            }
             return observation
         }
     }
@@ -132,6 +146,7 @@ package struct ScenarioExecution: Sendable {
                     continue
                 }
                 let start = writeCount
+                setup.timeline?.turnStarted(index, turn: turn)
                 let copies = try await session.play(turn)
                 var range: Range<Int>?
                 if turn.concurrently == 1, let count = await session.writesSoFar {
@@ -178,6 +193,20 @@ package struct ScenarioExecution: Sendable {
             ToolDefinition(name: tool.name, description: tool.description, parametersJSON: tool.parameters?.jsonString)
         }
         return configuration
+    }
+
+    /// Puts `recorder` on the run's time: scenario time while the engine carries the clock,
+    /// real milliseconds since the start otherwise.
+    private static func start(_ recorder: TimelineRecorder, on link: ClockLink) {
+        let start = ContinuousClock.now
+        let clock = link.clock
+        recorder.start(
+            now: {
+                link.isVirtual
+                    ? Int(Self.milliseconds(clock.now.offset)) : Int(Self.milliseconds(start.duration(to: .now)))
+            },
+            virtual: { link.isVirtual }
+        )
     }
 
     /// The scenario cannot be played against this engine: it is `skipped` with `reason`.

@@ -39,4 +39,6 @@ package struct ScenarioObservation: Sendable {
     package var trafficObserved = true
     /// The engine's name as it reported it.
     package var engineName = "ChatEngine"
+    /// The run in time order, when it was recorded (`--html`).
+    package var timeline: Timeline?
 }

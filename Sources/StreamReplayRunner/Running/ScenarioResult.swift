@@ -37,6 +37,10 @@ package struct ScenarioResult: Sendable {
     package var faults: FaultReport?
     /// The error codes the turns ended with (a faulted run of this scenario may end so too).
     package var errorCodes: [String] = []
+    /// With `--html`, for a scenario that did not pass: the run drawn on one time axis.
+    package var timeline: Timeline?
+    /// The line of the scenario's `name` in its file.
+    package var nameLine: Int?
 
     package init(
         file: String,
@@ -58,6 +62,12 @@ package struct ScenarioResult: Sendable {
         self.transcript = transcript
     }
 
+    /// The line a report points at: a wrong file's first problem, else the first failure's
+    /// expectation, else the scenario's `name`; 1 when the file cannot be read.
+    package var line: Int {
+        self.diagnostics.first?.line ?? self.failures.first?.line ?? self.nameLine ?? 1
+    }
+
     /// The folder of the file, used as the JUnit `classname` and suite.
     package var folder: String {
         guard let slash = self.file.lastIndex(of: "/") else { return "." }
@@ -71,6 +81,10 @@ package struct RunSummary: Sendable {
     package var durationMilliseconds: Int
     /// The run was cancelled (Ctrl-C): what had not finished is `skipped` with the reason `interrupted`.
     package var interrupted: Bool
+    /// `--shard I/N`: the part of the selection this run played.
+    package var shard: Shard?
+    /// Scenarios selected (by paths, `--tag`, `--filter`) before the shard took its part.
+    package var selectionCount = 0
 
     package init(results: [ScenarioResult], durationMilliseconds: Int, interrupted: Bool = false) {
         self.results = results
@@ -89,7 +103,13 @@ package struct RunSummary: Sendable {
     /// (a live run of scenarios without `live:`). A CI run that checks nothing must not pass
     /// unnoticed, so the CLI treats this as misuse unless told to allow it.
     package var ranNothing: Bool {
-        !self.interrupted && self.results.allSatisfy { $0.verdict == .skipped }
+        !self.interrupted && !self.isEmptyShard && self.results.allSatisfy { $0.verdict == .skipped }
+    }
+
+    /// `--shard I/N` of a selection with fewer than I scenarios: nothing to play, and that is
+    /// expected (a fixed CI matrix over a suite that shrank), not a mistake.
+    package var isEmptyShard: Bool {
+        self.shard != nil && self.results.isEmpty && self.selectionCount > 0
     }
 
     package func count(_ verdict: ScenarioResult.Verdict) -> Int {

@@ -43,9 +43,17 @@ final class VirtualTime: FakeLLMPacer, ChatEngineObserver {
     /// Waits until an engine in another process has the runner's time (the `clock` capability).
     private let synchronise = Mutex<(@Sendable () async -> Void)?>(nil)
 
-    init(clock: VirtualClock, idleTimeout: Duration) {
+    /// Told of each message the engine yields, for the report's timeline.
+    let timeline: TimelineRecorder?
+
+    init(clock: VirtualClock, idleTimeout: Duration, timeline: TimelineRecorder? = nil) {
         self.clock = clock
         self.idleTimeout = idleTimeout
+        self.timeline = timeline
+    }
+
+    func engineYielded(_ message: ChatMessage, conversationID: String, requestID: String) {
+        self.timeline?.yielded(message, copy: 0)
     }
 
     // MARK: FakeLLMPacer

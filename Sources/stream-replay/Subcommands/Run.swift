@@ -22,6 +22,7 @@ struct Run: AsyncParsableCommand {
                 --api-key-env OPENAI_API_KEY scenarios/live
               stream-replay run --engine 'python3 adapters/python/openai_sdk.py' scenarios
               stream-replay run --faults 42:20 --faults-out faults/ scenarios
+              stream-replay run scenarios --shard 2/4 --junit reports/shard-2.xml --html reports/shard-2.html
 
             A frame with `sweep: true` (or `sweep: bytes`) plays the scenario once per cut point \
             of its text or arguments (or of its event's bytes), all against the same `expect`; \
@@ -43,6 +44,22 @@ struct Run: AsyncParsableCommand {
             real, so scenarios that need the virtual clock are skipped with the rule that \
             applied, and checks the adapter cannot report are listed as not applicable. A \
             broken adapter is verdict `error` (exit 2), with its stderr in the report.
+
+            --html FILE writes one self-contained page (nothing loaded from the network): a \
+            summary bar, every scenario with its verdict and duration, failures first, each with \
+            its first divergence (expected against actual) and a timeline of its stream: each \
+            request, each write of the fake (bytes on expand), each message the engine yielded \
+            and each event committed, on one time axis (scenario time).
+
+            --shard I/N runs part I of N: the k-th selected scenario in path order (k from 0) \
+            goes to part (k mod N) + 1, so N CI jobs with I = 1…N run each scenario once. A part \
+            left empty (fewer scenarios than parts) exits 0 with `shard I/N: no scenarios`.
+
+            With GITHUB_ACTIONS=true each failure is also printed as an `::error file=…,line=…` \
+            annotation at the line of the failing expectation (an invariant: the scenario's \
+            `turns`), so it shows on the pull request's diff; JUnit testcases carry `file` and \
+            `line`. On a terminal a single `[37/113] file` line shows progress and is erased at \
+            the end; never in a pipe, with NO_COLOR, or with CI set.
 
             The last line is `N passed, N failed` (plus errored/skipped when not zero). A \
             selection that plays nothing (a --tag or --filter that matches no scenario, a live run \
@@ -75,6 +92,22 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Write a JSON report to this file.")
     var json: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write one self-contained HTML page to this file: every verdict, and each failure's first divergence and stream timeline.",
+            valueName: "file"
+        )
+    )
+    var html: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Run only part I of N of the selection (the k-th in path order goes to part k mod N + 1), for N CI jobs.",
+            valueName: "i/n"
+        )
+    )
+    var shard: String?
 
     @Option(parsing: .unconditional, help: "Run each scenario this many times; differing verdicts fail it.")
     var `repeat`: Int = 1
@@ -142,6 +175,9 @@ struct Run: AsyncParsableCommand {
         try OptionCheck.require(self.repeat, atLeast: 1, flag: "--repeat")
         try OptionCheck.require(self.timeout, atLeast: 1, flag: "--timeout", unit: "second")
         try OptionCheck.require(self.sweepLimit, atLeast: 1, flag: "--sweep-limit")
+        if let shard, case .failure(let problem) = Shard.parse(shard) {
+            throw ValidationError("--shard \(problem)")
+        }
         if let faults {
             if case .failure(let problem) = FaultOptions.parse(faults) {
                 throw ValidationError("--faults: \(problem)")
@@ -206,11 +242,21 @@ struct Run: AsyncParsableCommand {
         )
         options.sweepLimit = self.sweepLimit
         options.faults = faultOptions
+        options.recordsTimelines = self.html != nil
+        if let shard, case .success(let part) = Shard.parse(shard) { options.shard = part }
         let runner = ScenarioRunner(options: options, logger: Logger(label: "stream-replay"))
         let text = TextReport(colour: Output.useColour)
+        let environment = ProcessInfo.processInfo.environment
+        // Not with --verbose: its log lines on the same terminal would break the line apart.
+        let showsProgress =
+            !self.verbose && ProgressLine.isWanted(stdoutIsTerminal: Output.stdoutIsTerminal, environment: environment)
+        let width = Output.terminalWidth
         let run = Task {
             await runner.run(files: files) { result in
+                if showsProgress { Output.write(raw: ProgressLine.erase) }
                 Output.line(text.render(result))
+            } progress: { state in
+                if showsProgress { Output.write(raw: ProgressLine.draw(state, width: width)) }
             }
         }
         // Ctrl-C (or SIGTERM) cancels the run, which then reports what finished; a second one
@@ -223,6 +269,7 @@ struct Run: AsyncParsableCommand {
             return signal
         }
         let summary = await run.value
+        if showsProgress { Output.write(raw: ProgressLine.erase) }
         // An adapter whose scenario timed out may still be in its teardown: end every one.
         AdapterProcesses.shared.killAll()
         watcher.cancel()
@@ -232,6 +279,22 @@ struct Run: AsyncParsableCommand {
         }
         if let json = self.json {
             try Output.write(JSONReport.json(summary), to: json)
+        }
+        if let html = self.html {
+            try Output.write(HTMLReport.html(summary), to: html)
+        }
+        // On GitHub Actions each failure also shows on the pull request's diff, at its line.
+        if environment["GITHUB_ACTIONS"] == "true" {
+            for annotation in GitHubAnnotations.lines(summary, workspace: environment["GITHUB_WORKSPACE"]) {
+                Output.line(annotation)
+            }
+        }
+        if summary.isEmptyShard, let shard = summary.shard {
+            Output.line("shard \(shard): no scenarios")
+        } else if let shard = summary.shard {
+            Output.error(
+                "note: shard \(shard): \(summary.results.count) of \(summary.selectionCount) selected scenarios"
+            )
         }
         Output.line(summary.line)
         if summary.interrupted {
