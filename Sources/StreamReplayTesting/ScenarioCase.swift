@@ -62,9 +62,8 @@ public struct ScenarioCase: Sendable, CustomTestStringConvertible {
         case .pass, .skipped:
             break
         case .fail, .error:
-            let yaml = (try? String(contentsOfFile: self.file, encoding: .utf8)) ?? ""
-            let path = result.failures.first?.path ?? ""
-            let line = result.diagnostics.first?.line ?? ScenarioSourceLines.line(of: path, in: yaml) ?? 1
+            // The runner located the failing expectation (or the file's first problem).
+            let line = result.line
             var message = result.diagnostics.map(\.description).joined(separator: "\n")
             if message.isEmpty { message = TextReport.failureBody(result) }
             Issue.record(

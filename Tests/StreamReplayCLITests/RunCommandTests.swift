@@ -153,7 +153,8 @@ struct RunCommandTests {
         let failing = try #require(html.range(of: "data-name=\"fails\""))
         let passing = try #require(html.range(of: "data-name=\"passes\""))
         #expect(failing.lowerBound < passing.lowerBound, "failures first")
-        #expect(html.contains("first divergence at <code>expect.messages[0].content</code>"))
+        #expect(html.contains("first divergence at expect.messages[0].content: "))
+        #expect(html.contains("<pre>\"Goodbye\"</pre>"), "expected, quotes as they are")
         #expect(html.contains("class=\"timeline\""))
         #expect(!html.contains("src=") && !html.contains("href=\"http"))
     }

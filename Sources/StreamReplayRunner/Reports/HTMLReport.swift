@@ -159,11 +159,8 @@ package enum HTMLReport {
     private static func failures(_ result: ScenarioResult, into page: inout Page) {
         guard let first = result.failures.first else { return }
         page.raw("<div class=\"divergence\" data-path=\"\(Markup.escape(first.path))\">\n<p class=\"headline\">")
-        page.text("first divergence at ")
-        page.raw("<code>")
-        page.text(first.path)
-        page.raw("</code>")
-        page.text(": \(first.message)")
+        // One text node, worded as the text report words it, so that a search finds it.
+        page.text("first divergence at \(first.path): \(first.message)")
         if let line = first.line {
             page.raw(" <span class=\"line\">")
             page.text("(line \(line))")
@@ -190,11 +187,7 @@ package enum HTMLReport {
             page.raw("</summary>\n")
             for failure in others {
                 page.raw("<div class=\"also\" data-path=\"\(Markup.escape(failure.path))\">\n<p>")
-                page.text("also at ")
-                page.raw("<code>")
-                page.text(failure.path)
-                page.raw("</code>")
-                page.text(": \(failure.message)")
+                page.text("also at \(failure.path): \(failure.message)")
                 page.raw("</p>\n")
                 Self.compare(expected: failure.expected, actual: failure.actual, into: &page)
                 page.raw("</div>\n")
@@ -301,11 +294,11 @@ package enum HTMLReport {
         }
 
         mutating func text(_ content: String) {
-            self.text += Markup.escape(content)
+            self.text += Markup.escapeText(content)
         }
 
         mutating func element(_ name: String, _ content: String) {
-            self.text += "<\(name)>" + Markup.escape(content) + "</\(name)>"
+            self.text += "<\(name)>" + Markup.escapeText(content) + "</\(name)>"
         }
     }
 
