@@ -83,6 +83,18 @@ struct AdapterTests {
             )
         )
         #expect(result.stdout.contains("1 passed, 0 failed, 2 skipped"))
+        // Everything skipped offline is exit 2, and says why (not a word about live mode).
+        let none = try CLIProcess.run([
+            "run", "\(dir)/b-delayed.yaml", "\(dir)/c-delayed.yaml", "--engine", "python3 \(dir)/echo.py",
+        ])
+        #expect(none.exitCode == 2)
+        #expect(
+            none.stderr.contains(
+                "error: no scenario matches that can be played: all 2 scenario(s) of 2 scenario file(s) in \(dir)/b-delayed.yaml, \(dir)/c-delayed.yaml were skipped (needs the virtual clock: llm[0] has a delay_ms frame)"
+            ),
+            "\(none.stderr)"
+        )
+        #expect(!none.stderr.contains("live"))
     }
 
     @Test func aConcurrentTurnGoesThroughTheProtocolOnce() async throws {

@@ -330,6 +330,14 @@ struct Run: AsyncParsableCommand {
                 "\(criteria.joined(separator: " ")) among \(place); check the spelling (`stream-replay list` shows names and tags)"
         }
         let selected = criteria.isEmpty ? "" : " selected by \(criteria.joined(separator: " "))"
+        if !self.live {
+            // Offline, everything was skipped for a reason of its own (an engine without the
+            // virtual clock, nothing it can be judged on): say which.
+            let reasons = Array(Set(summary.results.compactMap(\.skipReason))).sorted()
+            let why = reasons.isEmpty ? "" : " (\(reasons.prefix(3).joined(separator: "; ")))"
+            return
+                "that can be played: all \(summary.results.count) scenario(s)\(selected) of \(place) were skipped\(why)"
+        }
         return
             "in live mode: all \(summary.results.count) scenario(s)\(selected) were skipped, none of \(place) has a live: section (see scenarios/live)"
     }
