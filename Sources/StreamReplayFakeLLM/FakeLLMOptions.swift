@@ -1,3 +1,5 @@
+public import StreamReplayScenario
+
 /// How a fake server picks answers and how much it remembers.
 public struct FakeLLMOptions: Sendable, Hashable {
     /// After the last answer, start again from the first (a standing mock).
@@ -7,6 +9,9 @@ public struct FakeLLMOptions: Sendable, Hashable {
     public var match: Bool
     /// How many of the newest requests the journal keeps (running counts are kept for all).
     public var journalLimit: Int
+    /// The wire format of every answer whose entry names none (`serve --profile`); `nil`: the
+    /// format of the endpoint each request came to.
+    public var profile: Scenario.StreamAnswer.Profile?
 
     /// Options; by default answers are given once each, in order, and the journal keeps 1000 requests.
     ///

@@ -207,6 +207,19 @@ package struct ScenarioRunner: Sendable {
             if self.options.live != nil, scenario.live == nil {
                 return Self.skipped(loaded, reason: "no live: section (live mode plays only scenarios that have one)")
             }
+            // ChatEngine speaks chat completions only (docs/wire-profiles.md).
+            if self.options.engine is InProcessEngine, self.options.live == nil,
+                let entry = scenario.llm.firstIndex(where: {
+                    guard let stream = $0.body.stream else { return false }
+                    return stream.namesProfile && stream.profile != .openai
+                })
+            {
+                let profile = scenario.llm[entry].body.stream?.profile.rawValue ?? ""
+                return Self.skipped(
+                    loaded,
+                    reason: "ChatEngine speaks openai (chat completions) only: llm[\(entry)] plays profile \(profile)"
+                )
+            }
             if self.options.engine.knownToLackVirtualClock, self.options.live == nil,
                 let reason = VirtualClockRules.skipReason(for: scenario)
             {

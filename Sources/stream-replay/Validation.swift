@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StreamReplayRunner
+import StreamReplayScenario
 
 /// Checks of option values that several subcommands share, each failing with one sentence that
 /// names the flag, what was found and what is expected.
@@ -93,6 +94,15 @@ extension OptionCheck {
     /// scenario runs.
     ///
     /// - Throws: `ExitCode(2)` after printing why the command cannot start.
+    /// A `--profile` name: `openai`, `anthropic` or `openai-responses`.
+    static func profile(_ name: String) throws -> Scenario.StreamAnswer.Profile {
+        guard let profile = Scenario.StreamAnswer.Profile(rawValue: name) else {
+            let known = Scenario.StreamAnswer.Profile.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--profile \(name): unknown wire format (known: \(known))")
+        }
+        return profile
+    }
+
     static func adapter(_ command: String) throws -> AdapterEngine {
         do {
             try self.adapterCommand(command, flag: "--engine")

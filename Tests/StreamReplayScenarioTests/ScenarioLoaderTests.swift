@@ -156,8 +156,12 @@ struct ScenarioLoaderTests {
     }
 
     @Test func unknownProfileListsTheKnownOnes() {
-        let marked = MarkedText("turns: [ { user: hi } ]\nllm:\n  - profile: 1️⃣anthropic\n    stream: []\n")
-        expectProblem(marked, at: "1️⃣", contains: "unknown profile 'anthropic' (known: openai)")
+        let marked = MarkedText("turns: [ { user: hi } ]\nllm:\n  - profile: 1️⃣antropic\n    stream: []\n")
+        expectProblem(
+            marked,
+            at: "1️⃣",
+            contains: "unknown profile 'antropic' (known: openai, anthropic, openai-responses)"
+        )
     }
 
     @Test func yamlSyntaxErrorHasLineAndColumn() {

@@ -58,9 +58,10 @@ public struct RecordedRequest: Sendable, Hashable {
         self.disconnected = false
     }
 
-    /// Whether it was a chat-completions request.
+    /// Whether it was a model request: chat completions, or another profile's endpoint
+    /// (`/v1/messages`, `/v1/responses`).
     public var isChatCompletion: Bool {
-        self.method == "POST" && (self.path == "/v1/chat/completions" || self.path == "/chat/completions")
+        self.method == "POST" && Scenario.StreamAnswer.Profile(path: self.path) != nil
     }
 
     /// The journal's JSON form (`GET /_stream-replay/requests`).

@@ -12,8 +12,13 @@ struct ChunkBuilder: Sendable {
 
     /// The data line of each chunk a frame makes: several when it is split.
     func chunks(for frame: ChunkFrame) -> [String] {
+        self.chunkValues(for: frame).map(\.jsonString)
+    }
+
+    /// Each chunk a frame makes, as a JSON value (what another profile's renderer reads).
+    func chunkValues(for frame: ChunkFrame) -> [ScenarioValue] {
         if frame.isUsageOnly, let usage = frame.usage {
-            return [self.envelope(choices: .array([]), usage: usage).jsonString]
+            return [self.envelope(choices: .array([]), usage: usage)]
         }
         let pieces: [String]
         if let split = frame.split, let string = frame.cutString {
@@ -59,12 +64,12 @@ struct ChunkBuilder: Sendable {
         ScenarioValue.object([.init("error", error)]).jsonString
     }
 
-    private func chunk(delta: ScenarioValue, frame: ChunkFrame, last: Bool) -> String {
+    private func chunk(delta: ScenarioValue, frame: ChunkFrame, last: Bool) -> ScenarioValue {
         let finish: ScenarioValue = last ? (frame.finish.map { .string($0) } ?? .null) : .null
         let choice = ScenarioValue.object([
             .init("index", .int(0)), .init("delta", delta), .init("finish_reason", finish),
         ])
-        return self.envelope(choices: .array([choice]), usage: last ? frame.usage : nil).jsonString
+        return self.envelope(choices: .array([choice]), usage: last ? frame.usage : nil)
     }
 
     private func envelope(choices: ScenarioValue, usage: ScenarioValue?) -> ScenarioValue {

@@ -27,27 +27,49 @@ struct PlaybackPlan: Sendable {
     /// Without `framing.write_size` each event (chunk, comment, raw frame) is one write. With it,
     /// the body's bytes are cut into writes of exactly that size, regardless of events and
     /// characters; a pause or a disconnect first flushes what is pending.
-    init(answer: StreamAnswer, builder: ChunkBuilder) {
+    ///
+    /// In another profile than `openai` (chosen by the endpoint: `profile`), each chunk the
+    /// builder makes goes through a ``ProfileRenderer`` and its events are written instead; a
+    /// `chunk:` or `raw` frame still passes unchanged.
+    init(answer: StreamAnswer, builder: ChunkBuilder, profile: StreamAnswer.Profile? = nil) {
         let encoder = SSEEncoder(lineEnding: SSEEncoder.LineEnding(rawValue: answer.framing.lineEnding) ?? .lf)
         var cutter = WriteCutter(size: answer.framing.writeSize)
         var disconnected = false
+        var renderer = ProfileRenderer.Kind(profile ?? answer.profile).map { kind in
+            ProfileRenderer(
+                kind: kind,
+                id: builder.id,
+                model: builder.model,
+                created: builder.created,
+                chunks: answer.frames.compactMap(\.chunk).flatMap(builder.chunkValues(for:))
+            )
+        }
+        /// The bytes of one chunk: its `data:` line, or the profile's events for it.
+        func encoded(_ chunk: ScenarioValue) -> ByteBuffer {
+            var buffer = ByteBuffer()
+            if renderer != nil {
+                for event in renderer?.events(for: chunk) ?? [] { encoder.write(event, into: &buffer) }
+            } else {
+                encoder.writeData(chunk.jsonString, into: &buffer)
+            }
+            return buffer
+        }
         frames: for frame in answer.frames {
             switch frame.storage {
             case .chunk(let chunk) where chunk.sweep == .bytes && chunk.cut != nil:
                 var buffer = ByteBuffer()
-                for data in builder.chunks(for: chunk) {
-                    encoder.writeData(data, into: &buffer)
+                for value in builder.chunkValues(for: chunk) {
+                    var one = encoded(value)
+                    buffer.writeBuffer(&one)
                 }
                 let cut = min(max(chunk.cut ?? 0, 0), buffer.readableBytes)
                 if let first = buffer.readSlice(length: cut) { cutter.add(first) }
                 cutter.barrier()
                 cutter.add(buffer)
             case .chunk(let chunk):
-                for (position, data) in builder.chunks(for: chunk).enumerated() {
+                for (position, value) in builder.chunkValues(for: chunk).enumerated() {
                     if position > 0, chunk.cut != nil { cutter.barrier() }
-                    var buffer = ByteBuffer()
-                    encoder.writeData(data, into: &buffer)
-                    cutter.add(buffer)
+                    cutter.add(encoded(value))
                 }
             case .json(let value):
                 var buffer = ByteBuffer()
@@ -57,12 +79,20 @@ struct PlaybackPlan: Sendable {
                 cutter.add(ByteBuffer(bytes: bytes))
             case .comment(let text):
                 var buffer = ByteBuffer()
-                encoder.writeComment(text, into: &buffer)
-                buffer.writeString(encoder.lineEnding.rawValue)
+                if let ping = renderer?.ping(), !ping.isEmpty {
+                    for event in ping { encoder.write(event, into: &buffer) }
+                } else {
+                    encoder.writeComment(text, into: &buffer)
+                    buffer.writeString(encoder.lineEnding.rawValue)
+                }
                 cutter.add(buffer)
             case .error(let value):
                 var buffer = ByteBuffer()
-                encoder.writeData(builder.errorChunk(value), into: &buffer)
+                if renderer != nil {
+                    for event in renderer?.error(value) ?? [] { encoder.write(event, into: &buffer) }
+                } else {
+                    encoder.writeData(builder.errorChunk(value), into: &buffer)
+                }
                 cutter.add(buffer)
             case .delay(let milliseconds):
                 cutter.flush()
@@ -75,8 +105,13 @@ struct PlaybackPlan: Sendable {
             }
         }
         if !disconnected, answer.sendsDone {
+            // Where chat completions sends `[DONE]`, another profile ends its message.
             var buffer = ByteBuffer()
-            encoder.writeData("[DONE]", into: &buffer)
+            if renderer != nil {
+                for event in renderer?.end() ?? [] { encoder.write(event, into: &buffer) }
+            } else {
+                encoder.writeData("[DONE]", into: &buffer)
+            }
             cutter.add(buffer)
         }
         cutter.flush()

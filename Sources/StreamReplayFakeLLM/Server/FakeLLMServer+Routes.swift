@@ -23,8 +23,15 @@ extension FakeLLMServer {
             Header(name: name, value: Redactor().redact(header: name, value: value))
         }
         switch (head.method, path) {
-        case (.POST, "/v1/chat/completions"), (.POST, "/chat/completions"):
-            return try await self.chatCompletion(head: head, path: path, headers: headers, body: body, channel: channel)
+        case (.POST, _) where StreamAnswer.Profile(path: path) != nil:
+            return try await self.chatCompletion(
+                head: head,
+                path: path,
+                endpoint: StreamAnswer.Profile(path: path) ?? .openai,
+                headers: headers,
+                body: body,
+                channel: channel
+            )
         case (.GET, "/v1/models"), (.GET, "/models"):
             await self.state.record(method: head.method.rawValue, path: path, headers: headers, status: 200)
             let models = await self.state.models.map { model in
@@ -77,6 +84,7 @@ extension FakeLLMServer {
     private func chatCompletion(
         head: HTTPRequestHead,
         path: String,
+        endpoint: StreamAnswer.Profile,
         headers: [Header],
         body: ByteBuffer,
         channel: any Channel
@@ -85,7 +93,8 @@ extension FakeLLMServer {
             method: head.method.rawValue,
             path: path,
             headers: headers,
-            body: Array(body.readableBytesView)
+            body: Array(body.readableBytesView),
+            endpoint: endpoint
         )
         self.tap?.requestArrived(number: decision.number)
         do {
@@ -105,18 +114,26 @@ extension FakeLLMServer {
         channel: any Channel
     ) async throws -> Bool {
         switch decision {
-        case .reject(_, let problem):
-            try await self.writeJSON(
-                number: decision.number,
-                status: .badRequest,
-                Self.providerError(
+        case .reject(_, let problem, let profile):
+            // Each provider's own error shape: Anthropic's `{type: error, error: {type, message}}`.
+            let error =
+                profile == .anthropic
+                ? ScenarioValue.object([
+                    .init("type", .string("error")),
+                    .init(
+                        "error",
+                        .object([
+                            .init("type", .string("invalid_request_error")), .init("message", .string(problem.message)),
+                        ])
+                    ),
+                ])
+                : Self.providerError(
                     message: problem.message,
                     type: "invalid_request_error",
                     param: problem.param,
                     code: problem.code.map { .string($0) } ?? .null
-                ),
-                channel: channel
-            )
+                )
+            try await self.writeJSON(number: decision.number, status: .badRequest, error, channel: channel)
             return true
         case .beyondScript(_, let chatNumber, let name, let count):
             var error = Self.providerError(

@@ -6,7 +6,7 @@ actor FakeLLMState {
     /// What to do with one chat-completions request.
     enum Decision: Sendable {
         /// Refuse it like a provider would (HTTP 400), without using up an entry.
-        case reject(number: Int, problem: ConversationValidator.Problem)
+        case reject(number: Int, problem: ConversationValidator.Problem, profile: StreamAnswer.Profile)
         /// The script has no entry left: HTTP 500 naming the scenario and the request.
         case beyondScript(number: Int, chatNumber: Int, scenario: String, entries: Int)
         /// `--match`: no entry matches the body (HTTP 404).
@@ -23,7 +23,7 @@ actor FakeLLMState {
         /// The journal number of the request decided on.
         var number: Int {
             switch self {
-            case .reject(let number, _), .beyondScript(let number, _, _, _), .noMatch(let number, _),
+            case .reject(let number, _, _), .beyondScript(let number, _, _, _), .noMatch(let number, _),
                 .unknownModel(let number, _, _), .plain(let number, _, _), .stream(let number, _, _, _),
                 .rawResponse(let number, _):
                 number
@@ -48,7 +48,8 @@ actor FakeLLMState {
         var cursor = 0
         var round = 1
         var chatRequests = 0
-        var plans: [Int: PlaybackPlan] = [:]
+        /// By entry and the profile it was played in.
+        var plans: [PlanKey: PlaybackPlan] = [:]
     }
 
     private(set) var options: FakeLLMOptions
@@ -95,7 +96,13 @@ actor FakeLLMState {
     }
 
     /// Records a chat-completions request and decides its answer.
-    func decide(method: String, path: String, headers: [Header], body: [UInt8]) -> Decision {
+    func decide(
+        method: String,
+        path: String,
+        headers: [Header],
+        body: [UInt8],
+        endpoint: StreamAnswer.Profile = .openai
+    ) -> Decision {
         let parsed = try? ScenarioValue.parseJSON(body)
         // The journal keeps the body with its secrets redacted; the answer is chosen by the body sent.
         let redactor = Redactor()
@@ -111,10 +118,10 @@ actor FakeLLMState {
         }
         let number = request.number
         defer { self.keep(request) }
-        if let problem = ConversationValidator.problem(in: parsed) {
+        if let problem = ConversationValidator.problem(in: parsed, profile: endpoint) {
             request.status = 400
             request.rejection = problem.message
-            return .reject(number: number, problem: problem)
+            return .reject(number: number, problem: problem, profile: endpoint)
         }
         guard let index = self.scriptIndex(for: parsed?["model"]?.stringValue) else {
             request.status = 404
@@ -151,11 +158,24 @@ actor FakeLLMState {
             request.status = 0
             return .rawResponse(number: number, bytes: bytes)
         case .stream(let stream):
+            // The entry's own profile, else the run's, else the endpoint's; an endpoint of
+            // another profile is told where this answer is served.
+            let profile = stream.namesProfile ? stream.profile : self.options.profile ?? endpoint
+            guard profile == endpoint else {
+                request.status = 404
+                self.answering.remove(number)
+                // The entry is not used up: the right endpoint still gets it.
+                if !self.options.match { self.playing[index].cursor = entry }
+                let message =
+                    "llm[\(entry)] is played as \(profile) (POST \(profile.path)); this request came to POST \(path)"
+                request.rejection = message
+                return .noMatch(number: number, message: message)
+            }
             request.status = 200
             return .stream(
                 number: number,
                 entry: entry,
-                plan: self.plan(index, entry: entry, stream: stream),
+                plan: self.plan(index, entry: entry, stream: stream, profile: profile),
                 headers: stream.headers
             )
         }
@@ -278,16 +298,22 @@ actor FakeLLMState {
         }
     }
 
-    private func plan(_ index: Int, entry: Int, stream: StreamAnswer) -> PlaybackPlan {
-        if let plan = self.playing[index].plans[entry] { return plan }
+    struct PlanKey: Hashable {
+        var entry: Int
+        var profile: StreamAnswer.Profile
+    }
+
+    private func plan(_ index: Int, entry: Int, stream: StreamAnswer, profile: StreamAnswer.Profile) -> PlaybackPlan {
+        let key = PlanKey(entry: entry, profile: profile)
+        if let plan = self.playing[index].plans[key] { return plan }
         let script = self.playing[index].script
         let builder = ChunkBuilder(
             id: Self.chunkID(scenario: script.scenarioName, entry: entry),
             created: Self.created,
             model: stream.model ?? script.model
         )
-        let plan = PlaybackPlan(answer: stream, builder: builder)
-        self.playing[index].plans[entry] = plan
+        let plan = PlaybackPlan(answer: stream, builder: builder, profile: profile)
+        self.playing[index].plans[key] = plan
         return plan
     }
 

@@ -58,6 +58,7 @@ extension ScenarioLoader {
                 if let name = reader.string(value, what: "'profile'") {
                     if let profile = StreamAnswer.Profile(rawValue: name) {
                         stream.profile = profile
+                        stream.namesProfile = true
                     } else {
                         let known = StreamAnswer.Profile.allCases.map(\.rawValue).joined(separator: ", ")
                         reader.error("unknown profile '\(name)' (known: \(known))", at: value)

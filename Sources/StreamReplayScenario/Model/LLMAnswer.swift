@@ -62,6 +62,8 @@ extension Scenario {
         public var sendsDone: Bool
         /// The envelope style of each chunk.
         public var profile: Profile
+        /// Whether the file named ``profile`` (it then wins over a run's default).
+        package var namesProfile = false
         /// The `model` of the chunk envelopes; `nil` means the scenario's `engine.model`.
         public var model: String?
         /// Line endings and write sizes on the wire.
@@ -85,14 +87,40 @@ extension Scenario {
                 self.rawValue = name
             }
 
-            /// OpenAI chat completions: `chat.completion.chunk` envelopes.
+            /// OpenAI chat completions: `chat.completion.chunk` envelopes on `POST /v1/chat/completions`.
             public static let openai = Profile(known: "openai")
 
+            /// Anthropic's Messages API: typed events and content blocks on `POST /v1/messages`.
+            public static let anthropic = Profile(known: "anthropic")
+
+            /// OpenAI's Responses API: `response.*` events on `POST /v1/responses`.
+            public static let openaiResponses = Profile(known: "openai-responses")
+
             /// Every profile, in the order the format lists them.
-            public static var allCases: [Profile] { [.openai] }
+            public static var allCases: [Profile] { [.openai, .anthropic, .openaiResponses] }
 
             /// The profile's name.
             public var description: String { self.rawValue }
+
+            /// The endpoint its requests go to, such as `/v1/messages`.
+            public var path: String {
+                switch self.rawValue {
+                case "anthropic": "/v1/messages"
+                case "openai-responses": "/v1/responses"
+                default: "/v1/chat/completions"
+                }
+            }
+
+            /// The profile whose endpoint `path` is (`/v1/messages`, or `/messages` under a base
+            /// URL that ends in `/v1`); `nil` for any other path.
+            public init?(path: String) {
+                switch path {
+                case "/v1/chat/completions", "/chat/completions": self = .openai
+                case "/v1/messages", "/messages": self = .anthropic
+                case "/v1/responses", "/responses": self = .openaiResponses
+                default: return nil
+                }
+            }
         }
 
         /// A streamed answer in code; the defaults are the format's.

@@ -271,9 +271,11 @@ extension ScenarioSchema {
                   },
                   "profile": {
                     "enum": [
-                      "openai"
+                      "openai",
+                      "anthropic",
+                      "openai-responses"
                     ],
-                    "description": "the envelope style of each chunk"
+                    "description": "the wire format the frames are played in: openai (chat completions), anthropic (Messages API, POST /v1/messages), openai-responses (Responses API, POST /v1/responses)"
                   },
                   "model": {
                     "type": [

@@ -18,8 +18,17 @@ struct Serve: AsyncParsableCommand {
             request's `model` picks the scenario whose engine.model (or file name, or name) it \
             names.
 
+            The same frames are also served as other APIs' native streams: Anthropic's Messages \
+            API on POST /v1/messages and OpenAI's Responses API on POST /v1/responses \
+            (docs/wire-profiles.md). An answer plays in its entry's `profile`, else in \
+            --profile, else in the format of the endpoint the request came to; a request to \
+            another profile's endpoint gets HTTP 404 naming the right one. Each endpoint \
+            checks requests as its provider does (400 in that provider's error shape).
+
             Endpoints:
               POST /v1/chat/completions            the next (or matching) answer
+              POST /v1/messages                    the same, as an Anthropic Messages stream
+              POST /v1/responses                   the same, as an OpenAI Responses stream
               GET  /v1/models                      every name a request's model can pick
               GET  /_stream-replay/requests?since=N  the journal (JSON, secrets redacted)
               POST /_stream-replay/reset           rewind the scripts and clear the journal
@@ -27,6 +36,7 @@ struct Serve: AsyncParsableCommand {
             Examples:
               stream-replay serve scenarios/basic/plain-text.yaml --port 8080
               stream-replay serve scenarios/standing --match --watch
+              stream-replay serve scenarios/basic/plain-text.yaml --profile anthropic
               curl -N http://127.0.0.1:8080/v1/chat/completions \\
                 -H 'content-type: application/json' \\
                 -d '{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":true}'
@@ -61,12 +71,21 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Reload the files when they change (a broken edit keeps the old script).")
     var watch = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Play every answer whose entry names no profile in this wire format: openai, anthropic or openai-responses.",
+            valueName: "profile"
+        )
+    )
+    var profile: String?
+
     @Flag(help: "Log every request on stderr.")
     var verbose = false
 
     func validate() throws {
         try OptionCheck.port(self.port)
         try OptionCheck.require(self.journalLimit, atLeast: 1, flag: "--journal-limit")
+        if let profile { _ = try OptionCheck.profile(profile) }
     }
 
     func run() async throws {
@@ -81,7 +100,8 @@ struct Serve: AsyncParsableCommand {
             Output.error(problem.text)
             throw ExitCode(2)
         }
-        let options = FakeLLMOptions(loop: self.loop, match: self.match, journalLimit: self.journalLimit)
+        var options = FakeLLMOptions(loop: self.loop, match: self.match, journalLimit: self.journalLimit)
+        if let profile = self.profile { options.profile = try OptionCheck.profile(profile) }
         let signals = Signals.listen([SIGINT, SIGTERM])
         let signal: Int32
         do {
