@@ -89,11 +89,6 @@ enum OptionCheck {
 }
 
 extension OptionCheck {
-    /// The engine behind an adapter command (`run --engine`, `matrix --engine`), once its first
-    /// word is known to start; one that cannot is one line on stderr and exit 2, before any
-    /// scenario runs.
-    ///
-    /// - Throws: `ExitCode(2)` after printing why the command cannot start.
     /// A `--profile` name: `openai`, `anthropic` or `openai-responses`.
     static func profile(_ name: String) throws -> Scenario.StreamAnswer.Profile {
         guard let profile = Scenario.StreamAnswer.Profile(rawValue: name) else {
@@ -103,6 +98,11 @@ extension OptionCheck {
         return profile
     }
 
+    /// The engine behind an adapter command (`run --engine`, `matrix --engine`), once its first
+    /// word is known to start; one that cannot is one line on stderr and exit 2, before any
+    /// scenario runs.
+    ///
+    /// - Throws: `ExitCode(2)` after printing why the command cannot start.
     static func adapter(_ command: String) throws -> AdapterEngine {
         do {
             try self.adapterCommand(command, flag: "--engine")

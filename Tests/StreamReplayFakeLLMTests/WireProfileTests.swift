@@ -151,6 +151,8 @@ struct WireProfileTests {
             )
             #expect(wrong.status == 404)
             #expect(wrong.bodyText.contains("llm[0] is played as anthropic (POST /v1/messages)"))
+            let journaled = try #require(await server.journal().first)
+            #expect(journaled.status == 404 && journaled.entry == nil, "no entry answered it")
             let valid = #"{"model":"test-model","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}"#
             let right = try #require(
                 try await RawHTTPClient.post(path: "/v1/messages", json: valid, port: server.port).response

@@ -156,11 +156,10 @@ struct ProfileRenderer: Sendable {
         }
         switch self.kind {
         case .anthropic:
-            var delta: [ScenarioValue.Member] = [
+            let delta: [ScenarioValue.Member] = [
                 .init("stop_reason", self.finish.map { .string(Self.stopReason($0)) } ?? .null),
                 .init("stop_sequence", .null),
             ]
-            if self.finish == nil { delta = [.init("stop_reason", .null), .init("stop_sequence", .null)] }
             let outputTokens = self.usage?["completion_tokens"] ?? .int(self.blocks.isEmpty ? 0 : 1)
             events.append(
                 Self.event(

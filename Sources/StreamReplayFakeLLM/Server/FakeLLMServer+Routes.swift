@@ -22,16 +22,18 @@ extension FakeLLMServer {
         let headers = head.headers.map { name, value in
             Header(name: name, value: Redactor().redact(header: name, value: value))
         }
-        switch (head.method, path) {
-        case (.POST, _) where StreamAnswer.Profile(path: path) != nil:
+        // A model request: chat completions, or another profile's endpoint.
+        if head.method == .POST, let endpoint = StreamAnswer.Profile(path: path) {
             return try await self.chatCompletion(
                 head: head,
                 path: path,
-                endpoint: StreamAnswer.Profile(path: path) ?? .openai,
+                endpoint: endpoint,
                 headers: headers,
                 body: body,
                 channel: channel
             )
+        }
+        switch (head.method, path) {
         case (.GET, "/v1/models"), (.GET, "/models"):
             await self.state.record(method: head.method.rawValue, path: path, headers: headers, status: 200)
             let models = await self.state.models.map { model in
@@ -197,10 +199,9 @@ extension FakeLLMServer {
                 )
             ).get()
             if !answer.body.isEmpty {
-                self.tap?.wrote(ByteBuffer(string: answer.body), requestNumber: number)
-                try await channel.writeAndFlush(
-                    HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: answer.body)))
-                ).get()
+                let body = ByteBuffer(string: answer.body)
+                self.tap?.wrote(body, requestNumber: number)
+                try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(body))).get()
             }
             try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
             self.tap?.answerEnded(requestNumber: number, how: .complete)

@@ -162,9 +162,11 @@ actor FakeLLMState {
             // another profile is told where this answer is served.
             let profile = stream.namesProfile ? stream.profile : self.options.profile ?? endpoint
             guard profile == endpoint else {
+                // No entry answered it (the journal says so), and none is used up.
                 request.status = 404
+                request.entry = nil
+                request.round = nil
                 self.answering.remove(number)
-                // The entry is not used up: the right endpoint still gets it.
                 if !self.options.match { self.playing[index].cursor = entry }
                 let message =
                     "llm[\(entry)] is played as \(profile) (POST \(profile.path)); this request came to POST \(path)"
