@@ -34,6 +34,8 @@ let package = Package(
         // Engine adapters: a child process in its own process group, its pipes read and written
         // asynchronously, torn down (SIGTERM, then SIGKILL) when its scenario is cancelled.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // FilePath, for the test support's children (swift-subprocess names programs by it).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -127,6 +129,8 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(

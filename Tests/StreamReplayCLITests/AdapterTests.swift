@@ -63,7 +63,7 @@ struct AdapterTests {
         }
     }
 
-    @Test func anAdapterInRealTimeSkipsWhatNeedsTheVirtualClockNamingTheRule() throws {
+    @Test func anAdapterInRealTimeSkipsWhatNeedsTheVirtualClockNamingTheRule() async throws {
         let delayed = """
             name: a pause
             turns: [ { user: hi } ]
@@ -75,7 +75,7 @@ struct AdapterTests {
             "c-delayed.yaml": delayed.replacingOccurrences(of: "a pause", with: "another pause"),
             "echo.py": Self.echoAdapter,
         ])
-        let result = try CLIProcess.run(["run", dir, "--engine", "python3 \(dir)/echo.py", "--jobs", "1"])
+        let result = try await CLIProcess.run(["run", dir, "--engine", "python3 \(dir)/echo.py", "--jobs", "1"])
         #expect(result.exitCode == 0, "\(result.stdout)")
         #expect(
             result.stdout.contains(
@@ -84,7 +84,7 @@ struct AdapterTests {
         )
         #expect(result.stdout.contains("1 passed, 0 failed, 2 skipped"))
         // Everything skipped offline is exit 2, and says why (not a word about live mode).
-        let none = try CLIProcess.run([
+        let none = try await CLIProcess.run([
             "run", "\(dir)/b-delayed.yaml", "\(dir)/c-delayed.yaml", "--engine", "python3 \(dir)/echo.py",
         ])
         #expect(none.exitCode == 2)
@@ -160,7 +160,7 @@ struct AdapterTests {
 
     // MARK: broken adapters
 
-    @Test func anAdapterThatWritesANonJSONLineIsAnErrorWithItsLineAndStderr() throws {
+    @Test func anAdapterThatWritesANonJSONLineIsAnErrorWithItsLineAndStderr() async throws {
         let dir = try folder([
             "a.yaml": RunCommandTests.passing,
             "bad.py": """
@@ -171,7 +171,7 @@ struct AdapterTests {
             sys.stdin.read()
             """,
         ])
-        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/bad.py"])
+        let result = try await CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/bad.py"])
         #expect(result.exitCode == 2)
         #expect(result.stdout.contains("! passes"))
         #expect(
@@ -182,7 +182,7 @@ struct AdapterTests {
         #expect(result.stdout.contains("my own log line"))
     }
 
-    @Test func aMessageForATurnNeverSentIsAProtocolError() throws {
+    @Test func aMessageForATurnNeverSentIsAProtocolError() async throws {
         let dir = try folder([
             "a.yaml": RunCommandTests.passing,
             "stray.py": """
@@ -198,14 +198,14 @@ struct AdapterTests {
                     break
             """,
         ])
-        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/stray.py"])
+        let result = try await CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/stray.py"])
         #expect(result.exitCode == 2)
         #expect(
             result.stdout.contains(#"protocol error: turn_done for an unknown turn: {"type": "turn_done", "turn": 42}"#)
         )
     }
 
-    @Test func anAdapterThatExitsEarlyIsAnError() throws {
+    @Test func anAdapterThatExitsEarlyIsAnError() async throws {
         let dir = try folder([
             "a.yaml": RunCommandTests.passing,
             "early.py": """
@@ -216,14 +216,16 @@ struct AdapterTests {
             """,
         ])
         let json = dir + "/report.json"
-        let result = try CLIProcess.run(["run", dir + "/a.yaml", "--engine", "python3 \(dir)/early.py", "--json", json])
+        let result = try await CLIProcess.run([
+            "run", dir + "/a.yaml", "--engine", "python3 \(dir)/early.py", "--json", json,
+        ])
         #expect(result.exitCode == 2)
         #expect(result.stdout.contains("the adapter exited (or closed its output) before `stop`"))
         let report = try String(contentsOfFile: json, encoding: .utf8)
         #expect(report.contains(#""verdict":"error""#))
     }
 
-    @Test func aHungAdapterIsEndedAfterTheTimeoutAndLeavesNoProcessBehind() throws {
+    @Test func aHungAdapterIsEndedAfterTheTimeoutAndLeavesNoProcessBehind() async throws {
         let marker = "sr-hung-\(UUID().uuidString.prefix(8))"
         let dir = try folder([
             "a.yaml": RunCommandTests.passing,
@@ -237,7 +239,7 @@ struct AdapterTests {
             exec -a \(marker) sleep 300
             """,
         ])
-        let result = try CLIProcess.run([
+        let result = try await CLIProcess.run([
             "run", dir, "--engine", "bash \(dir)/hung.sh", "--timeout", "1", "--jobs", "1",
         ])
         #expect(result.exitCode == 1)
@@ -248,9 +250,9 @@ struct AdapterTests {
         #expect(leftover.isEmpty, "left behind: \(leftover)")
     }
 
-    @Test func aCommandThatCannotStartIsOneLineAndExit2() throws {
+    @Test func aCommandThatCannotStartIsOneLineAndExit2() async throws {
         let dir = try folder(["a.yaml": RunCommandTests.passing])
-        let result = try CLIProcess.run(["run", dir, "--engine", "no-such-adapter-binary --flag"])
+        let result = try await CLIProcess.run(["run", dir, "--engine", "no-such-adapter-binary --flag"])
         #expect(result.exitCode == 2)
         #expect(
             result.stderr
@@ -261,7 +263,7 @@ struct AdapterTests {
 
     // MARK: matrix
 
-    @Test func theMatrixTabulatesFindingsExits0AndComparesWithACommittedTable() throws {
+    @Test func theMatrixTabulatesFindingsExits0AndComparesWithACommittedTable() async throws {
         let dir = try folder([
             "pass.yaml": RunCommandTests.passing,
             "fail.yaml": RunCommandTests.failing,
@@ -269,7 +271,7 @@ struct AdapterTests {
         ])
         let markdown = dir + "/matrix.md"
         let json = dir + "/matrix.json"
-        let result = try CLIProcess.run(
+        let result = try await CLIProcess.run(
             [
                 "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
                 "reference=stream-replay adapter", "--markdown", markdown, "--json", json,
@@ -292,7 +294,7 @@ struct AdapterTests {
         #expect(report.contains(#""first_divergence":"expect.messages[0].content""#))
 
         // The same table again matches; a changed cell exits 1 and names the row.
-        let same = try CLIProcess.run(
+        let same = try await CLIProcess.run(
             [
                 "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
                 "reference=stream-replay adapter", "--expect", markdown,
@@ -302,7 +304,7 @@ struct AdapterTests {
         #expect(same.exitCode == 0, "\(same.stderr)")
         try table.replacingOccurrences(of: "| pass.yaml | pass | pass |", with: "| pass.yaml | pass | fail at x |")
             .write(toFile: markdown, atomically: true, encoding: .utf8)
-        let changed = try CLIProcess.run(
+        let changed = try await CLIProcess.run(
             [
                 "matrix", "pass.yaml", "fail.yaml", "--engine", "ours=in-process", "--engine",
                 "reference=stream-replay adapter", "--expect", markdown,
@@ -313,7 +315,7 @@ struct AdapterTests {
         #expect(changed.stderr.contains("- | pass.yaml | pass | fail at x |\n+ | pass.yaml | pass | pass |"))
 
         // An adapter that breaks the protocol is a broken command: exit 2.
-        let broken = try CLIProcess.run(
+        let broken = try await CLIProcess.run(
             ["matrix", "pass.yaml", "--engine", "bad=python3 bad.py"],
             currentDirectory: dir
         )
@@ -325,7 +327,7 @@ struct AdapterTests {
 
     // MARK: capabilities
 
-    @Test func checksAnAdapterCannotReportAreNotApplicableAndAloneMakeASkip() throws {
+    @Test func checksAnAdapterCannotReportAreNotApplicableAndAloneMakeASkip() async throws {
         let events = """
             name: events only
             turns: [ { user: hi } ]
@@ -343,7 +345,7 @@ struct AdapterTests {
         ])
         let json = dir + "/report.json"
         let junit = dir + "/report.xml"
-        let result = try CLIProcess.run([
+        let result = try await CLIProcess.run([
             "run", dir, "--engine", "python3 \(dir)/echo.py", "--json", json, "--junit", junit,
         ])
         #expect(result.exitCode == 0, "\(result.stdout)")

@@ -12,8 +12,8 @@ struct CLIReferenceTests {
         return try String(contentsOf: file, encoding: .utf8)
     }
 
-    @Test func everySubcommandAndFlagIsInTheReference() throws {
-        let dump = try CLIProcess.run(["--experimental-dump-help"])
+    @Test func everySubcommandAndFlagIsInTheReference() async throws {
+        let dump = try await CLIProcess.run(["--experimental-dump-help"])
         #expect(dump.exitCode == 0)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
         let command = try #require(root["command"] as? [String: Any])

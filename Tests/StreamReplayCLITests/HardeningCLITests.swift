@@ -14,41 +14,43 @@ struct HardeningCLITests {
 
     // MARK: no false green
 
-    @Test func aTagThatMatchesNothingExits2() throws {
+    @Test func aTagThatMatchesNothingExits2() async throws {
         let dir = try folder(["a.yaml": "tags: [idempotency]\n" + Self.passing])
-        let result = try CLIProcess.run(["run", dir, "--tag", "idempotncy"])
+        let result = try await CLIProcess.run(["run", dir, "--tag", "idempotncy"])
         #expect(result.exitCode == 2)
         #expect(
             result.stderr.contains("error: no scenario matches --tag idempotncy among 1 scenario file(s) in \(dir)")
         )
-        let allowed = try CLIProcess.run(["run", dir, "--tag", "idempotncy", "--allow-empty"])
+        let allowed = try await CLIProcess.run(["run", dir, "--tag", "idempotncy", "--allow-empty"])
         #expect(allowed.exitCode == 0)
     }
 
-    @Test func aFilterThatMatchesNothingExits2() throws {
+    @Test func aFilterThatMatchesNothingExits2() async throws {
         let dir = try folder(["a.yaml": Self.passing])
-        let result = try CLIProcess.run(["run", dir, "--filter", "nothing-like-this"])
+        let result = try await CLIProcess.run(["run", dir, "--filter", "nothing-like-this"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("no scenario matches --filter 'nothing-like-this'"))
     }
 
-    @Test func aFolderWithoutScenariosExits2() throws {
+    @Test func aFolderWithoutScenariosExits2() async throws {
         let dir = try folder(["notes.txt": "not a scenario"])
-        let result = try CLIProcess.run(["run", dir])
+        let result = try await CLIProcess.run(["run", dir])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("no scenario matches: no scenario files (.yaml, .yml) in \(dir)"))
     }
 
-    @Test func lintOfAFolderWithoutScenariosExits2() throws {
+    @Test func lintOfAFolderWithoutScenariosExits2() async throws {
         let dir = try folder(["notes.txt": "not a scenario"])
-        let result = try CLIProcess.run(["lint", dir])
+        let result = try await CLIProcess.run(["lint", dir])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("no scenario matches: no scenario files (.yaml, .yml) in \(dir)"))
     }
 
-    @Test func aLiveRunThatSkipsEverythingExits2() throws {
+    @Test func aLiveRunThatSkipsEverythingExits2() async throws {
         let dir = try folder(["a.yaml": Self.passing])
-        let result = try CLIProcess.run(["run", "--live", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", dir])
+        let result = try await CLIProcess.run([
+            "run", "--live", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", dir,
+        ])
         #expect(result.exitCode == 2)
         #expect(result.stdout.contains("skipped: no live: section"))
         #expect(result.stderr.contains("no scenario matches in live mode: all 1 scenario(s) were skipped"))
@@ -82,20 +84,20 @@ struct HardeningCLITests {
             "--port must be from 0 to 65535; 70000 is out of range"
         ),
     ])
-    func badValuesAreExplained(arguments: [String], message: String) throws {
-        let result = try CLIProcess.run(arguments)
+    func badValuesAreExplained(arguments: [String], message: String) async throws {
+        let result = try await CLIProcess.run(arguments)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func anUnreachableLiveEndpointExits2WithTheTurnsErrorFirst() throws {
+    @Test func anUnreachableLiveEndpointExits2WithTheTurnsErrorFirst() async throws {
         let dir = try folder([
             "a.yaml": "turns: [ { user: hi } ]\nllm: [ { stream: [ { text: hi }, { finish: stop } ] } ]\n"
                 + "live:\n  expect: { text: { $regex: '\\S' } }\n"
         ])
         let closed = try ClosedPort()
         let base = "http://127.0.0.1:\(closed.port)/v1"
-        let result = try CLIProcess.run(["run", "--live", "--base-url", base, "--model", "m", dir])
+        let result = try await CLIProcess.run(["run", "--live", "--base-url", base, "--model", "m", dir])
         withExtendedLifetime(closed) {}
         #expect(result.exitCode == 2)
         #expect(result.stdout.contains("first divergence at turns[0]: turn 1 (req-1) failed unexpectedly"))
@@ -106,10 +108,10 @@ struct HardeningCLITests {
         #expect(result.stderr.contains("Connection refused"))
     }
 
-    @Test func probeOfAnUnreachableEndpointNamesTheErrorAndExits2() throws {
+    @Test func probeOfAnUnreachableEndpointNamesTheErrorAndExits2() async throws {
         let closed = try ClosedPort()
         let base = "http://127.0.0.1:\(closed.port)/v1"
-        let result = try CLIProcess.run(["probe", "--base-url", base, "--model", "m"])
+        let result = try await CLIProcess.run(["probe", "--base-url", base, "--model", "m"])
         withExtendedLifetime(closed) {}
         #expect(result.exitCode == 2)
         #expect(!result.stdout.contains("timeout"))
@@ -122,35 +124,20 @@ struct HardeningCLITests {
 
     // MARK: Ctrl-C
 
-    @Test func anInterruptedRunReportsWhatFinishedAndExits130() throws {
+    @Test func anInterruptedRunReportsWhatFinishedAndExits130() async throws {
         var files: [String: String] = [:]
         for number in 0..<300 { files[String(format: "s%03d.yaml", number)] = Self.passing }
         let dir = try folder(files)
         let junit = dir + "/report.xml"
         let json = dir + "/report.json"
-        let process = Process()
-        process.executableURL = CLIProcess.executable
-        process.arguments = ["run", dir, "--jobs", "1", "--junit", junit, "--json", json]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = Pipe()
-        try process.run()
         // Interrupt once the first verdict is out: the run is under way, far from its end.
-        let handle = stdout.fileHandleForReading
-        var output = Data()
-        while !output.contains(UInt8(ascii: "\n")) {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            output.append(data)
+        let (_, ended) = try await CLIProcess.withStarted([
+            "run", dir, "--jobs", "1", "--junit", junit, "--json", json,
+        ]) { run in
+            run.interrupt()
         }
-        kill(process.processIdentifier, SIGINT)
-        output.append(handle.readDataToEndOfFile())
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
-        #expect(process.terminationStatus == 130)
+        let text = ended.stdout
+        #expect(ended.exitCode == 130)
         let lines = text.split(separator: "\n")
         let passed = lines.filter { $0.hasPrefix("✓ ") }.count
         let interrupted = lines.filter { $0.hasSuffix("skipped: interrupted") }.count
@@ -166,47 +153,47 @@ struct HardeningCLITests {
 
     // MARK: import
 
-    @Test func importNeverWritesOverAnExistingFileUnlessForced() throws {
+    @Test func importNeverWritesOverAnExistingFileUnlessForced() async throws {
         let dir = try folder([
             "dump.sse":
                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
             "mine.yaml": "# hand-written\n",
         ])
-        let refused = try CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/mine.yaml"])
+        let refused = try await CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/mine.yaml"])
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("\(dir)/mine.yaml: error: the file exists"))
         #expect(try String(contentsOfFile: dir + "/mine.yaml", encoding: .utf8) == "# hand-written\n")
-        let forced = try CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/mine.yaml", "--force"])
+        let forced = try await CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/mine.yaml", "--force"])
         #expect(forced.exitCode == 0)
         #expect(try String(contentsOfFile: dir + "/mine.yaml", encoding: .utf8).contains("imported: dump"))
     }
 
-    @Test func importPointsEditorsAtTheSchemaWhenAFolderAboveHasIt() throws {
+    @Test func importPointsEditorsAtTheSchemaWhenAFolderAboveHasIt() async throws {
         let dump = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
         let dir = try folder(["dump.sse": dump, "docs/scenario.schema.json": "{}", "scenarios/bugs/.keep": ""])
-        let result = try CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/scenarios/bugs/hi.yaml"])
+        let result = try await CLIProcess.run(["import", dir + "/dump.sse", "--out", dir + "/scenarios/bugs/hi.yaml"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let yaml = try String(contentsOfFile: dir + "/scenarios/bugs/hi.yaml", encoding: .utf8)
         #expect(yaml.hasPrefix("# yaml-language-server: $schema=../../docs/scenario.schema.json\n"))
         // Without a schema anywhere above, no line that would point at nothing.
         let bare = try folder(["dump.sse": dump])
-        #expect(try CLIProcess.run(["import", bare + "/dump.sse", "--out", bare + "/hi.yaml"]).exitCode == 0)
+        #expect(try await CLIProcess.run(["import", bare + "/dump.sse", "--out", bare + "/hi.yaml"]).exitCode == 0)
         #expect(!(try String(contentsOfFile: bare + "/hi.yaml", encoding: .utf8)).contains("yaml-language-server"))
     }
 
-    @Test func importRefusesProseWithExit2() throws {
+    @Test func importRefusesProseWithExit2() async throws {
         let dir = try folder(["notes.txt": "The stream broke at noon.\n"])
-        let result = try CLIProcess.run(["import", dir + "/notes.txt", "--out", dir + "/out.yaml"])
+        let result = try await CLIProcess.run(["import", dir + "/notes.txt", "--out", dir + "/out.yaml"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("no chat-completions chunk in it"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.yaml"))
     }
 
-    @Test func importSnapshotOfToolCallsWritesNoFakeErrorAndExits1() throws {
+    @Test func importSnapshotOfToolCallsWritesNoFakeErrorAndExits1() async throws {
         let chunk =
             #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"get_weather","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}"#
         let dir = try folder(["tools.sse": "data: \(chunk)\n\ndata: [DONE]\n\n"])
-        let result = try CLIProcess.run(["import", dir + "/tools.sse", "--out", dir + "/out.yaml", "--snapshot"])
+        let result = try await CLIProcess.run(["import", dir + "/tools.sse", "--out", dir + "/out.yaml", "--snapshot"])
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("the capture ends in tool calls (get_weather)"))
         let yaml = try String(contentsOfFile: dir + "/out.yaml", encoding: .utf8)

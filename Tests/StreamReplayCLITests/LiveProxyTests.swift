@@ -27,13 +27,13 @@ import Testing
         // The fake stands in for the proxy: it takes the absolute-form request an HTTP proxy gets.
         try await FakeLLMServer.withRunning(script: provider, options: .init(loop: true)) { proxy in
             let arguments = ["run", "--live", "--base-url", "http://llm.invalid:9/v1", "--model", "m", scenario]
-            let proxied = try await CLIProcess.runDetached(
+            let proxied = try await CLIProcess.run(
                 arguments,
                 environment: ["HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "localhost"]
             )
             #expect(proxied.exitCode == 0, "\(proxied.stdout)\(proxied.stderr)")
             #expect(await proxy.journal().count == 1)
-            let direct = try await CLIProcess.runDetached(
+            let direct = try await CLIProcess.run(
                 arguments,
                 environment: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ".invalid"]
             )

@@ -18,20 +18,20 @@ struct RunCommandTests {
           messages: [ { type: text, content: Goodbye } ]
         """
 
-    @Test func allPassExits0WithTheSummaryLineLast() throws {
+    @Test func allPassExits0WithTheSummaryLineLast() async throws {
         let dir = try folder(["a.yaml": Self.passing])
-        let result = try CLIProcess.run(["run", dir])
+        let result = try await CLIProcess.run(["run", dir])
         #expect(result.exitCode == 0)
         #expect(result.stdout.hasPrefix("✓ passes  \(dir)/a.yaml · "))
         #expect(result.stdout.hasSuffix("\n1 passed, 0 failed\n"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 
-    @Test func aFailureExits1AndWritesReports() throws {
+    @Test func aFailureExits1AndWritesReports() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
         let junit = dir + "/out/report.xml"
         let json = dir + "/out/report.json"
-        let result = try CLIProcess.run(["run", dir, "--junit", junit, "--json", json, "--jobs", "1"])
+        let result = try await CLIProcess.run(["run", dir, "--junit", junit, "--json", json, "--jobs", "1"])
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("✗ fails  \(dir)/b.yaml"))
         #expect(result.stdout.contains("first divergence at expect.messages[0].content"))
@@ -43,11 +43,11 @@ struct RunCommandTests {
         #expect(report.contains(#""summary":{"passed":1,"failed":1,"errored":0,"skipped":0"#))
     }
 
-    @Test func aWrongFileExits2WithFileLineColumn() throws {
+    @Test func aWrongFileExits2WithFileLineColumn() async throws {
         let dir = try folder([
             "a.yaml": Self.passing, "c.yaml": "turns: [ { user: hi } ]\nllm: []\nexpect: { mesages: [] }\n",
         ])
-        let result = try CLIProcess.run(["run", dir])
+        let result = try await CLIProcess.run(["run", dir])
         #expect(result.exitCode == 2)
         #expect(
             result.stdout.contains(
@@ -57,7 +57,7 @@ struct RunCommandTests {
         #expect(result.stdout.hasSuffix("1 passed, 0 failed, 1 errored\n"))
     }
 
-    @Test func lintRefusesAnAliasBombAtItsAliasWithExit2() throws {
+    @Test func lintRefusesAnAliasBombAtItsAliasWithExit2() async throws {
         var lines = [
             "tools:", "  - name: f", "    result: ok", "    parameters:", "      a: &a [x, x, x, x, x, x, x, x, x]",
         ]
@@ -69,7 +69,7 @@ struct RunCommandTests {
         }
         lines += ["turns: [ { user: hi } ]", "llm: [ { stream: [ { text: ok }, { finish: stop } ] } ]"]
         let dir = try folder(["bomb.yaml": lines.joined(separator: "\n") + "\n"])
-        let result = try CLIProcess.run(["lint", dir + "/bomb.yaml"])
+        let result = try await CLIProcess.run(["lint", dir + "/bomb.yaml"])
         #expect(result.exitCode == 2)
         // The first '*e' of 'f': the alias past which the expansion exceeds its budget.
         #expect(
@@ -77,53 +77,53 @@ struct RunCommandTests {
         )
     }
 
-    @Test func missingPathExits2() throws {
-        let result = try CLIProcess.run(["run", "/nonexistent/scenarios"])
+    @Test func missingPathExits2() async throws {
+        let result = try await CLIProcess.run(["run", "/nonexistent/scenarios"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("/nonexistent/scenarios: error: no such file or folder"))
     }
 
-    @Test func badOptionExits2() throws {
-        let result = try CLIProcess.run(["run", "--jobs", "0"])
+    @Test func badOptionExits2() async throws {
+        let result = try await CLIProcess.run(["run", "--jobs", "0"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("--jobs must be at least 1"))
     }
 
-    @Test func listShowsFileNameAndTags() throws {
+    @Test func listShowsFileNameAndTags() async throws {
         let dir = try folder([
             "a.yaml": "name: alpha\ntags: [x, y]\n" + Self.passing.replacingOccurrences(of: "name: passes\n", with: "")
         ])
-        let result = try CLIProcess.run(["list", dir])
+        let result = try await CLIProcess.run(["list", dir])
         #expect(result.exitCode == 0)
         #expect(result.stdout == "\(dir)/a.yaml  alpha  [x, y]\n")
     }
 
-    @Test func shrinkWritesASmallerFailingScenarioAndNeverOverAFile() throws {
+    @Test func shrinkWritesASmallerFailingScenarioAndNeverOverAFile() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing, "taken.yaml": "mine\n"])
         let out = dir + "/small.yaml"
-        let shrunk = try CLIProcess.run(["shrink", dir + "/b.yaml", "--out", out])
+        let shrunk = try await CLIProcess.run(["shrink", dir + "/b.yaml", "--out", out])
         #expect(shrunk.exitCode == 0, "\(shrunk.stderr)")
         #expect(shrunk.stderr.contains("it still fails at expect.messages; written to \(out)"))
         #expect(shrunk.stdout.isEmpty)
-        let lint = try CLIProcess.run(["lint", out])
+        let lint = try await CLIProcess.run(["lint", out])
         #expect(lint.exitCode == 0, "\(lint.stdout)\(lint.stderr)")
-        let again = try CLIProcess.run(["run", out])
+        let again = try await CLIProcess.run(["run", out])
         #expect(again.exitCode == 1, "the written scenario still fails")
 
-        let refused = try CLIProcess.run(["shrink", dir + "/b.yaml", "--out", dir + "/taken.yaml"])
+        let refused = try await CLIProcess.run(["shrink", dir + "/b.yaml", "--out", dir + "/taken.yaml"])
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("the file exists; shrink never writes over it"))
         #expect(try String(contentsOfFile: dir + "/taken.yaml", encoding: .utf8) == "mine\n")
 
-        let passing = try CLIProcess.run(["shrink", dir + "/a.yaml"])
+        let passing = try await CLIProcess.run(["shrink", dir + "/a.yaml"])
         #expect(passing.exitCode == 2)
         #expect(passing.stderr.contains("passes: nothing to shrink"))
         #expect(passing.stdout.isEmpty)
     }
 
-    @Test func faultsRunOverAFolderAndMisuseIsExit2() throws {
+    @Test func faultsRunOverAFolderAndMisuseIsExit2() async throws {
         let dir = try folder(["a.yaml": Self.passing])
-        let run = try CLIProcess.run(["run", dir, "--faults", "42:3"])
+        let run = try await CLIProcess.run(["run", dir, "--faults", "42:3"])
         #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("faults (seed 42): 3 runs: 3 pass"))
         for (arguments, message) in [
@@ -132,21 +132,21 @@ struct RunCommandTests {
             (["--faults-out", dir + "/f"], "--faults-out applies to --faults"),
             (["--sweep-limit", "0"], "--sweep-limit"),
         ] {
-            let wrong = try CLIProcess.run(["run", dir] + arguments)
+            let wrong = try await CLIProcess.run(["run", dir] + arguments)
             #expect(wrong.exitCode == 2, "\(arguments)")
             #expect(wrong.stderr.contains(message), "\(wrong.stderr)")
         }
-        let blocked = try CLIProcess.run(["run", dir, "--faults", "1", "--faults-out", dir + "/a.yaml"])
+        let blocked = try await CLIProcess.run(["run", dir, "--faults", "1", "--faults-out", dir + "/a.yaml"])
         #expect(blocked.exitCode == 2)
         #expect(blocked.stderr.contains("a file is there, not a folder"))
     }
 
     // MARK: Reports people look at, and suites as several CI jobs
 
-    @Test func htmlWritesOneSelfContainedPageWithTheFailureFirst() throws {
+    @Test func htmlWritesOneSelfContainedPageWithTheFailureFirst() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
         let page = dir + "/out/report.html"
-        let result = try CLIProcess.run(["run", dir, "--html", page, "--jobs", "1"])
+        let result = try await CLIProcess.run(["run", dir, "--html", page, "--jobs", "1"])
         #expect(result.exitCode == 1)
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -159,19 +159,19 @@ struct RunCommandTests {
         #expect(!html.contains("src=") && !html.contains("href=\"http"))
     }
 
-    @Test func anEmptyShardExits0AndSaysSo() throws {
+    @Test func anEmptyShardExits0AndSaysSo() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
-        let empty = try CLIProcess.run(["run", dir, "--shard", "3/3"])
+        let empty = try await CLIProcess.run(["run", dir, "--shard", "3/3"])
         #expect(empty.exitCode == 0)
         #expect(empty.stdout == "shard 3/3: no scenarios\n0 passed, 0 failed\n")
         // Part 1 of 2 is a.yaml (passes), part 2 is b.yaml (fails).
-        let first = try CLIProcess.run(["run", dir, "--shard", "1/2"])
+        let first = try await CLIProcess.run(["run", dir, "--shard", "1/2"])
         #expect(first.exitCode == 0 && first.stdout.contains("✓ passes") && !first.stdout.contains("fails"))
         #expect(first.stderr.contains("shard 1/2: 1 of 2 selected scenarios"))
-        let second = try CLIProcess.run(["run", dir, "--shard", "2/2"])
+        let second = try await CLIProcess.run(["run", dir, "--shard", "2/2"])
         #expect(second.exitCode == 1 && second.stdout.contains("✗ fails"))
         // An empty selection is still a mistake, shard or not.
-        let none = try CLIProcess.run(["run", dir, "--shard", "1/2", "--tag", "nope"])
+        let none = try await CLIProcess.run(["run", dir, "--shard", "1/2", "--tag", "nope"])
         #expect(none.exitCode == 2)
     }
 
@@ -179,16 +179,16 @@ struct RunCommandTests {
         ("0/2", "--shard 0/2: parts count from 1"), ("3/2", "--shard 3/2: there are only 2 parts"),
         ("2", "--shard expected I/N"), ("1/0", "--shard 1/0: the number of parts N must be at least 1"),
     ])
-    func aWrongShardIsMisuse(value: String, message: String) throws {
+    func aWrongShardIsMisuse(value: String, message: String) async throws {
         let dir = try folder(["a.yaml": Self.passing])
-        let result = try CLIProcess.run(["run", dir, "--shard", value])
+        let result = try await CLIProcess.run(["run", dir, "--shard", value])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func onGitHubActionsEachFailureIsAnAnnotationAtItsLine() throws {
+    @Test func onGitHubActionsEachFailureIsAnAnnotationAtItsLine() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.failing])
-        let github = try CLIProcess.run(
+        let github = try await CLIProcess.run(
             ["run", dir],
             environment: ["GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": dir]
         )
@@ -204,13 +204,13 @@ struct RunCommandTests {
         #expect(annotations.first?.contains("%0A  expected: \"Goodbye\"") == false)
         #expect(annotations.first?.contains("%0Aexpected: \"Goodbye\"%0Aactual:   \"Hello\"") == true)
         #expect(github.stdout.hasSuffix("1 passed, 1 failed\n"), "the summary stays the last line")
-        let plain = try CLIProcess.run(["run", dir], environment: ["GITHUB_ACTIONS": "false"])
+        let plain = try await CLIProcess.run(["run", dir], environment: ["GITHUB_ACTIONS": "false"])
         #expect(!plain.stdout.contains("::error"))
     }
 
-    @Test func noProgressLineInAPipe() throws {
+    @Test func noProgressLineInAPipe() async throws {
         let dir = try folder(["a.yaml": Self.passing, "b.yaml": Self.passing])
-        let result = try CLIProcess.run(["run", dir], environment: ["CI": "", "NO_COLOR": ""])
+        let result = try await CLIProcess.run(["run", dir], environment: ["CI": "", "NO_COLOR": ""])
         #expect(result.exitCode == 0)
         #expect(!result.stdout.contains("\r") && !result.stdout.contains("[1/2]"))
         #expect(!result.stderr.contains("[1/2]"))
@@ -219,8 +219,8 @@ struct RunCommandTests {
     @Test(arguments: [
         "run", "serve", "lint", "list", "record", "import", "probe", "schema", "adapter", "matrix", "shrink",
     ])
-    func helpTeachesEachCommand(command: String) throws {
-        let result = try CLIProcess.run([command, "--help"])
+    func helpTeachesEachCommand(command: String) async throws {
+        let result = try await CLIProcess.run([command, "--help"])
         #expect(result.exitCode == 0)
         let mismatch = Snapshot.mismatch(result.stdout, named: "help-\(command).txt", testFile: #filePath)
         #expect(mismatch == nil, "\(mismatch ?? "")")

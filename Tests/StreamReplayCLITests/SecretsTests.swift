@@ -28,7 +28,7 @@ struct SecretsTests {
         """.write(toFile: scenario, atomically: true, encoding: .utf8)
         try await FakeLLMServer.withRunning(script: provider, options: .init(loop: true)) { server in
             let environment = ["SR_TEST_KEY": Self.key]
-            let run = try await CLIProcess.runDetached(
+            let run = try await CLIProcess.run(
                 [
                     "run", "--live", "--base-url", server.baseURL, "--model", "m", "--api-key-env", "SR_TEST_KEY",
                     "--verbose",
@@ -37,7 +37,7 @@ struct SecretsTests {
                 environment: environment
             )
             #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
-            let probe = try await CLIProcess.runDetached(
+            let probe = try await CLIProcess.run(
                 [
                     "probe", "--base-url", server.baseURL, "--model", "m", "--api-key-env", "SR_TEST_KEY", "--record",
                     directory + "/probe",

@@ -2,7 +2,6 @@ import Foundation
 import StreamReplayFakeLLM
 import StreamReplayScenario
 import StreamReplayTestSupport
-import Synchronization
 import Testing
 
 /// Runs the built binary and asserts stdout, stderr and the exit code.
@@ -17,27 +16,27 @@ struct ServeCommandTests {
 
     @Test func serveStreamsTheScriptAndStopsOnInterrupt() async throws {
         let file = try writeScenario("name: cli\nllm:\n  - stream: [ { text: hello }, { finish: stop } ]\n")
-        let (process, firstLine, _) = try CLIProcess.start(["serve", file, "--port", "0"])
-        defer { if process.isRunning { process.terminate() } }
+        let (firstLine, ended) = try await CLIProcess.withStarted(["serve", file, "--port", "0"]) { serve in
+            let port = try #require(
+                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
+            )
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"x"}]}"#,
+                port: port
+            )
+            #expect(exchange.response?.bodyText.contains(#""content":"hello""#) == true)
+            serve.interrupt()
+            return serve.firstLine
+        }
         #expect(firstLine.hasPrefix("Serving 'cli' (1 llm entry) at http://127.0.0.1:"))
-        let port = try #require(
-            firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
-        )
-        let exchange = try await RawHTTPClient.post(
-            path: "/v1/chat/completions",
-            json: #"{"messages":[{"role":"user","content":"x"}]}"#,
-            port: port
-        )
-        #expect(exchange.response?.bodyText.contains(#""content":"hello""#) == true)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        #expect(ended.exitCode == 130)
     }
 
     @Test func serveOnAPortInUseExits2NamingThePort() async throws {
         let file = try writeScenario("llm: []\n")
         try await FakeLLMServer.withRunning(script: FakeLLMScript(scenarioName: "x", answers: [])) { server in
-            let result = try CLIProcess.run(["serve", file, "--port", String(server.port)])
+            let result = try await CLIProcess.run(["serve", file, "--port", String(server.port)])
             #expect(result.exitCode == 2)
             #expect(result.stderr.contains("port \(server.port) on 127.0.0.1 is already in use"))
         }
@@ -47,7 +46,7 @@ struct ServeCommandTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("sr-rec-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         try await FakeLLMServer.withRunning(script: FakeLLMScript(scenarioName: "x", answers: [])) { server in
-            let result = try CLIProcess.run([
+            let result = try await CLIProcess.run([
                 "record", "--upstream", server.baseURL, "--out", out, "--port", String(server.port),
             ])
             #expect(result.exitCode == 2)
@@ -58,7 +57,7 @@ struct ServeCommandTests {
     /// 203.0.113.1 (TEST-NET-3) is no address of this machine: bind fails with EADDRNOTAVAIL,
     /// which is not "in use" but still one line naming the address, and exit code 2.
     @Test(arguments: [["serve"], ["record", "--upstream", "http://127.0.0.1:9/v1", "--out"]])
-    func anAddressThatCannotBeBoundExits2NamingIt(command: [String]) throws {
+    func anAddressThatCannotBeBoundExits2NamingIt(command: [String]) async throws {
         var arguments = command
         if command.first == "record" {
             arguments.append(
@@ -67,42 +66,42 @@ struct ServeCommandTests {
         } else {
             arguments.append(try writeScenario("llm: []\n"))
         }
-        let result = try CLIProcess.run(arguments + ["--host", "203.0.113.1", "--port", "0"])
+        let result = try await CLIProcess.run(arguments + ["--host", "203.0.113.1", "--port", "0"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("error: cannot listen on 203.0.113.1:0: "))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!result.stderr.contains("Fatal error"))
     }
 
-    @Test func serveOnAWrongFileExits2WithTheDiagnostic() throws {
+    @Test func serveOnAWrongFileExits2WithTheDiagnostic() async throws {
         let file = try writeScenario("llm:\n  - stream:\n      - txt: hi\n")
-        let result = try CLIProcess.run(["serve", file])
+        let result = try await CLIProcess.run(["serve", file])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("\(file):3:9: error: unknown key 'txt' in a frame (did you mean 'text'?)"))
         #expect(!result.stderr.contains("Fatal error"))
     }
 
-    @Test func misuseExits2NotArgumentParsers64() throws {
-        let result = try CLIProcess.run(["serve"])
+    @Test func misuseExits2NotArgumentParsers64() async throws {
+        let result = try await CLIProcess.run(["serve"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("Missing expected argument '<paths> ...'"))
-        #expect(try CLIProcess.run(["serve", "x.yaml", "--port", "70000"]).exitCode == 2)
+        #expect(try await CLIProcess.run(["serve", "x.yaml", "--port", "70000"]).exitCode == 2)
     }
 
-    @Test func lintReportsEveryProblemAndExits2() throws {
+    @Test func lintReportsEveryProblemAndExits2() async throws {
         let file = try writeScenario(
             "engine:\n  modle: x\nturns: [ { user: hi } ]\nllm:\n  - stream:\n      - delay_ms: 5\n        text: y\n"
         )
-        let result = try CLIProcess.run(["lint", file])
+        let result = try await CLIProcess.run(["lint", file])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("\(file):2:3: error: unknown key 'modle' in 'engine' (did you mean 'model'?)"))
         #expect(result.stderr.contains("\(file):7:9: error: 'delay_ms' must be alone in its frame"))
         #expect(result.stdout == "0 valid, 1 wrong\n")
     }
 
-    @Test func lintPassesOnAValidFile() throws {
+    @Test func lintPassesOnAValidFile() async throws {
         let file = try writeScenario("turns: [ { user: hi } ]\nllm:\n  - stream: [ { text: x } ]\n")
-        let result = try CLIProcess.run(["lint", file])
+        let result = try await CLIProcess.run(["lint", file])
         #expect(result.exitCode == 0)
         #expect(result.stdout == "1 valid, 0 wrong\n")
     }
@@ -111,53 +110,32 @@ struct ServeCommandTests {
 /// `serve --watch`: a broken edit keeps the old script and prints the problem; a fix reloads.
 @Suite(.serialized)
 struct ServeWatchTests {
-    /// Reads stderr until it contains `text` (the server's own signal, not a sleep). A 60 s
-    /// real-time bound only keeps a broken server from hanging the suite.
-    private func waitForLine(containing text: String, in handle: FileHandle) -> String {
-        let seen = Mutex("")
-        let found = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                let done = seen.withLock { seen -> Bool in
-                    seen += String(decoding: data, as: UTF8.self)
-                    return seen.contains(text)
-                }
-                if done { break }
-            }
-            found.signal()
-        }
-        _ = found.wait(timeout: .now() + 60)
-        return seen.withLock { $0 }
-    }
-
     @Test func brokenEditKeepsTheOldScriptAndAFixReloads() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sr-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("s.yaml").path
         try "llm: [ { stream: [ { text: first } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let (process, firstLine, stderr) = try CLIProcess.start([
-            "serve", directory.path, "--port", "0", "--loop", "--watch",
-        ])
-        defer { if process.isRunning { process.terminate() } }
-        let port = try #require(
-            firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
-        )
-        let body = #"{"messages":[{"role":"user","content":"x"}]}"#
+        let arguments = ["serve", directory.path, "--port", "0", "--loop", "--watch"]
+        let (_, ended) = try await CLIProcess.withStarted(arguments) { serve in
+            let port = try #require(
+                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
+            )
+            let body = #"{"messages":[{"role":"user","content":"x"}]}"#
 
-        try "llm: [ { stream: [ { txt: broken } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let broken = waitForLine(containing: "kept the previous script", in: stderr.fileHandleForReading)
-        #expect(broken.contains("\(file):1:22: error: unknown key 'txt' in a frame (did you mean 'text'?)"))
-        let old = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
-        #expect(old.response?.bodyText.contains(#""content":"first""#) == true)
+            // The server's own line on stderr says when the edit was read (not a sleep).
+            try "llm: [ { stream: [ { txt: broken } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(await serve.line(on: .stderr, containing: "kept the previous script") != nil)
+            let diagnostic = "\(file):1:22: error: unknown key 'txt' in a frame (did you mean 'text'?)"
+            #expect(serve.lines(on: .stderr).contains { $0.contains(diagnostic) }, "\(serve.lines(on: .stderr))")
+            let old = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
+            #expect(old.response?.bodyText.contains(#""content":"first""#) == true)
 
-        try "llm: [ { stream: [ { text: second } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
-        _ = waitForLine(containing: "reloaded 1 scenario(s)", in: stderr.fileHandleForReading)
-        let new = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
-        #expect(new.response?.bodyText.contains(#""content":"second""#) == true)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+            try "llm: [ { stream: [ { text: second } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(await serve.line(on: .stderr, containing: "reloaded 1 scenario(s)") != nil)
+            let new = try await RawHTTPClient.post(path: "/v1/chat/completions", json: body, port: port)
+            #expect(new.response?.bodyText.contains(#""content":"second""#) == true)
+            serve.interrupt()
+        }
+        #expect(ended.exitCode == 130)
     }
 }
