@@ -2,7 +2,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import StreamReplayScenario
+package import StreamReplayScenario
 import Synchronization
 
 /// A fake OpenAI-compatible chat-completions server that plays a script.
@@ -188,6 +188,12 @@ public final class FakeLLMServer: Sendable {
     /// How many answers of the script were never used.
     public func unusedAnswers() async -> Int {
         await self.state.unusedAnswers()
+    }
+
+    /// Makes `profile` the wire format of every answer whose entry names none, from the next
+    /// request on (the runner's default once an adapter's `ready` named its engine's format).
+    package func setDefaultProfile(_ profile: Scenario.StreamAnswer.Profile) async {
+        await self.state.setDefaultProfile(profile)
     }
 
     /// Rewinds the script to its first answer and clears the journal.

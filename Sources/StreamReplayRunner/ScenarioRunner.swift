@@ -42,6 +42,9 @@ package struct ScenarioRunner: Sendable {
         package var recordsTimelines = false
         /// `--shard I/N`: run only this part of the selection.
         package var shard: Shard?
+        /// `--profile`: the wire format of every answer whose entry names none (else the
+        /// adapter's `ready.profile`, else `openai`).
+        package var profile: Scenario.StreamAnswer.Profile?
 
         package init(
             jobs: Int? = nil,
@@ -196,6 +199,17 @@ package struct ScenarioRunner: Sendable {
         return true
     }
 
+    /// The first streamed entry of `scenario` played in a profile other than `openai` (its own,
+    /// else `--profile`), with that profile.
+    private func firstOtherProfile(in scenario: Scenario) -> (Int, Scenario.StreamAnswer.Profile)? {
+        for (index, entry) in scenario.llm.enumerated() {
+            guard let stream = entry.body.stream else { continue }
+            let profile = stream.namesProfile ? stream.profile : self.options.profile ?? .openai
+            if profile != .openai { return (index, profile) }
+        }
+        return nil
+    }
+
     private func result(of loaded: Loaded) async -> ScenarioResult {
         switch loaded {
         case .wrong(let file, let error):
@@ -209,15 +223,13 @@ package struct ScenarioRunner: Sendable {
             }
             // ChatEngine speaks chat completions only (docs/wire-profiles.md).
             if self.options.engine is InProcessEngine, self.options.live == nil,
-                let entry = scenario.llm.firstIndex(where: {
-                    guard let stream = $0.body.stream else { return false }
-                    return stream.namesProfile && stream.profile != .openai
-                })
+                let (entry, profile) = self.firstOtherProfile(in: scenario)
             {
-                let profile = scenario.llm[entry].body.stream?.profile.rawValue ?? ""
+                let source = scenario.llm[entry].body.stream?.namesProfile == true ? "" : " (--profile)"
                 return Self.skipped(
                     loaded,
-                    reason: "ChatEngine speaks openai (chat completions) only: llm[\(entry)] plays profile \(profile)"
+                    reason:
+                        "ChatEngine speaks openai (chat completions) only: llm[\(entry)] plays profile \(profile)\(source)"
                 )
             }
             if self.options.engine.knownToLackVirtualClock, self.options.live == nil,
@@ -284,6 +296,7 @@ package struct ScenarioRunner: Sendable {
         let trace = EngineTrace()
         var configured = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
         configured.trace = trace
+        configured.profile = self.options.profile
         let timeline = self.options.recordsTimelines && self.options.live == nil ? TimelineRecorder() : nil
         configured.timeline = timeline
         let execution = configured
@@ -403,7 +416,8 @@ package struct ScenarioRunner: Sendable {
     /// Plays `scenario` once against the configured engine, without the skip rules, and returns
     /// each turn's messages (every copy of a `concurrently` turn), for tests of the seam itself.
     package func messagesOfEachTurn(_ scenario: Scenario) async throws -> [[ChatMessage]] {
-        let execution = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
+        var execution = ScenarioExecution(scenario: scenario, logger: self.logger, engine: self.options.engine)
+        execution.profile = self.options.profile
         return try await execution.run().turns.map(\.messages)
     }
 

@@ -158,6 +158,102 @@ struct AdapterTests {
         }
     }
 
+    // MARK: wire profiles
+
+    /// An adapter whose engine speaks Anthropic's Messages API: it says so in `ready`, posts to
+    /// `/messages` and rebuilds the text from `text_delta` events (an HTTP error becomes its text).
+    static let anthropicAdapter = """
+        import sys, json, urllib.request, urllib.error
+        def send(obj): print(json.dumps(obj), flush=True)
+        for line in sys.stdin:
+            msg = json.loads(line)
+            if msg["type"] == "start":
+                start = msg
+                send({"type": "ready", "engine": "claude-like 1", "capabilities": [], "profile": PROFILE})
+            elif msg["type"] == "turn":
+                body = json.dumps({"model": start["model"], "max_tokens": 64, "stream": True,
+                                   "messages": [{"role": "user", "content": msg["text"]}]}).encode()
+                request = urllib.request.Request(start["base_url"] + "/messages", data=body,
+                                                 headers={"content-type": "application/json"})
+                try:
+                    text = ""
+                    for raw in urllib.request.urlopen(request).read().decode().splitlines():
+                        if raw.startswith("data: "):
+                            event = json.loads(raw[6:])
+                            if event.get("type") == "content_block_delta" and event["delta"]["type"] == "text_delta":
+                                text += event["delta"]["text"]
+                except urllib.error.HTTPError as error:
+                    text = "HTTP %d: %s" % (error.code, error.read().decode())
+                send({"type": "message", "turn": msg["turn"],
+                      "message": {"type": "text", "content": text, "metadata": {"type": "delta", "hop": 0}}})
+                send({"type": "turn_done", "turn": msg["turn"]})
+            elif msg["type"] == "stop":
+                break
+        """
+
+    static let plainScenario = """
+        name: plain
+        turns: [ { user: hi, expect: { text: Hello world } } ]
+        llm: [ { stream: [ { text: "Hello " }, { text: world }, { finish: stop } ] } ]
+        """
+
+    @Test func theAdaptersReadyProfileIsTheRunsDefaultAndProfileOverridesIt() async throws {
+        let dir = try folder([
+            "plain.yaml": Self.plainScenario,
+            "claude.py": Self.anthropicAdapter.replacingOccurrences(of: "PROFILE", with: #""anthropic""#),
+        ])
+        let engine = "python3 \(dir)/claude.py"
+        let played = try await CLIProcess.run(["run", dir + "/plain.yaml", "--engine", engine])
+        #expect(played.exitCode == 0, "\(played.stdout)\(played.stderr)")
+        #expect(played.stdout.contains("1 passed, 0 failed"))
+        // --profile comes before the adapter's word: the fake now serves chat completions and
+        // tells the adapter where its answer is.
+        let overridden = try await CLIProcess.run([
+            "run", dir + "/plain.yaml", "--engine", engine, "--profile", "openai",
+        ])
+        #expect(overridden.exitCode == 1, "\(overridden.stdout)")
+        #expect(
+            overridden.stdout.contains(
+                "llm[0] is played as openai (POST /v1/chat/completions); this request came to POST /v1/messages"
+            ),
+            "\(overridden.stdout)"
+        )
+    }
+
+    @Test func anAdapterNamingAnUnknownProfileIsAnError() async throws {
+        let dir = try folder([
+            "plain.yaml": Self.plainScenario,
+            "gemini.py": Self.anthropicAdapter.replacingOccurrences(of: "PROFILE", with: #""gemini""#),
+        ])
+        let result = try await CLIProcess.run(["run", dir + "/plain.yaml", "--engine", "python3 \(dir)/gemini.py"])
+        #expect(result.exitCode == 2, "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                #"the adapter's `ready` names profile "gemini", which is none of openai, anthropic, openai-responses"#
+            ),
+            "\(result.stdout)"
+        )
+    }
+
+    @Test func profileForChatEngineIsAMisuseSayingWhy() async throws {
+        let dir = try folder(["plain.yaml": Self.plainScenario])
+        let result = try await CLIProcess.run(["run", dir, "--profile", "anthropic"])
+        #expect(result.exitCode == 2)
+        #expect(
+            result.stderr.contains(
+                "--profile anthropic: ChatEngine speaks openai (chat completions) only; add --engine CMD, an adapter whose engine speaks anthropic"
+            ),
+            "\(result.stderr)"
+        )
+        let unknown = try await CLIProcess.run(["run", dir, "--profile", "gemini", "--engine", "x"])
+        #expect(unknown.exitCode == 2)
+        #expect(
+            unknown.stderr.contains(
+                "--profile gemini: unknown wire format (known: openai, anthropic, openai-responses)"
+            )
+        )
+    }
+
     // MARK: broken adapters
 
     @Test func anAdapterThatWritesANonJSONLineIsAnErrorWithItsLineAndStderr() async throws {

@@ -170,6 +170,15 @@ struct WireProfileTests {
                     .response
             )
             #expect(chat.status == 404 && chat.bodyText.contains("POST /v1/responses"))
+            // Every error on the Messages endpoint is in Anthropic's shape, a 404 included.
+            let valid = #"{"model":"test-model","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}"#
+            let messages = try #require(
+                try await RawHTTPClient.post(path: "/v1/messages", json: valid, port: server.port).response
+            )
+            let error = try ScenarioValue.parseJSON(messages.body)
+            #expect(messages.status == 404)
+            #expect(error["type"] == .string("error") && error["error"]?["type"] == .string("not_found_error"))
+            #expect(error["error"]?["message"]?.stringValue?.contains("is played as openai-responses") == true)
             let body = #"{"model":"test-model","stream":true,"input":"Hi"}"#
             let responses = try #require(
                 try await RawHTTPClient.post(path: "/v1/responses", json: body, port: server.port).response

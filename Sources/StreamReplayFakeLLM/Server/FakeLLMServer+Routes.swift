@@ -72,7 +72,7 @@ extension FakeLLMServer {
                 status: .notFound,
                 Self.providerError(
                     message:
-                        "Unknown request URL: \(head.method.rawValue) \(path). This fake serves POST /v1/chat/completions and GET /v1/models.",
+                        "Unknown request URL: \(head.method.rawValue) \(path). This fake serves POST /v1/chat/completions, POST /v1/messages, POST /v1/responses and GET /v1/models.",
                     type: "invalid_request_error",
                     param: nil,
                     code: .string("unknown_url")
@@ -100,7 +100,7 @@ extension FakeLLMServer {
         )
         self.tap?.requestArrived(number: decision.number)
         do {
-            return try await self.respond(to: decision, head: head, channel: channel)
+            return try await self.respond(to: decision, head: head, endpoint: endpoint, channel: channel)
         } catch {
             self.tap?.answerEnded(requestNumber: decision.number, how: .clientGone)
             // A writer that failed before counting: its answer is accounted for all the same.
@@ -110,47 +110,36 @@ extension FakeLLMServer {
     }
 
     /// Writes the answer `decision` stands for; returns whether the connection stays open.
+    /// `endpoint` is the API the request came to: its errors are in that provider's shape.
     private func respond(
         to decision: FakeLLMState.Decision,
         head: HTTPRequestHead,
+        endpoint: StreamAnswer.Profile,
         channel: any Channel
     ) async throws -> Bool {
         switch decision {
-        case .reject(_, let problem, let profile):
-            // Each provider's own error shape: Anthropic's `{type: error, error: {type, message}}`.
-            let error =
-                profile == .anthropic
-                ? ScenarioValue.object([
-                    .init("type", .string("error")),
-                    .init(
-                        "error",
-                        .object([
-                            .init("type", .string("invalid_request_error")), .init("message", .string(problem.message)),
-                        ])
-                    ),
-                ])
-                : Self.providerError(
-                    message: problem.message,
-                    type: "invalid_request_error",
-                    param: problem.param,
-                    code: problem.code.map { .string($0) } ?? .null
-                )
+        case .reject(_, let problem, _):
+            let error = Self.providerError(
+                message: problem.message,
+                type: "invalid_request_error",
+                param: problem.param,
+                code: problem.code.map { .string($0) } ?? .null,
+                status: .badRequest,
+                endpoint: endpoint
+            )
             try await self.writeJSON(number: decision.number, status: .badRequest, error, channel: channel)
             return true
         case .beyondScript(_, let chatNumber, let name, let count):
-            var error = Self.providerError(
+            let error = Self.providerError(
                 message:
                     "stream-replay: request \(chatNumber) is beyond the script of scenario '\(name)', which has \(count) llm entr\(count == 1 ? "y" : "ies")",
                 type: "script_exhausted",
                 param: nil,
-                code: .string("script_exhausted")
+                code: .string("script_exhausted"),
+                extra: [.init("scenario", .string(name)), .init("request_number", .int(chatNumber))],
+                status: .internalServerError,
+                endpoint: endpoint
             )
-            if case .object(var members) = error, case .object(var inner)? = error["error"] {
-                inner.append(.init("scenario", .string(name)))
-                inner.append(.init("request_number", .int(chatNumber)))
-                members[0] = .init("error", .object(inner))
-                error = .object(members)
-            }
             try await self.writeJSON(number: decision.number, status: .internalServerError, error, channel: channel)
             return true
         case .noMatch(_, let message):
@@ -161,7 +150,9 @@ extension FakeLLMServer {
                     message: message,
                     type: "invalid_request_error",
                     param: nil,
-                    code: .string("no_match")
+                    code: .string("no_match"),
+                    status: .notFound,
+                    endpoint: endpoint
                 ),
                 channel: channel
             )
@@ -175,7 +166,9 @@ extension FakeLLMServer {
                         "The model `\(model)` does not exist. Available models: \(available.joined(separator: ", "))",
                     type: "invalid_request_error",
                     param: "model",
-                    code: .string("model_not_found")
+                    code: .string("model_not_found"),
+                    status: .notFound,
+                    endpoint: endpoint
                 ),
                 channel: channel
             )
@@ -340,14 +333,48 @@ extension FakeLLMServer {
     }
 
     /// `{"error": {"message", "type", "param", "code"}}`, as OpenAI words its errors.
-    static func providerError(message: String, type: String, param: String?, code: ScenarioValue) -> ScenarioValue {
-        .object([
+    /// An error body in the shape of the API at `endpoint`: OpenAI's `{error: {message, type,
+    /// param, code}}` (chat completions and Responses), or Anthropic's `{type: error, error:
+    /// {type, message}}` with the error type Anthropic gives that status; `extra` members go in
+    /// the inner object.
+    static func providerError(
+        message: String,
+        type: String,
+        param: String?,
+        code: ScenarioValue,
+        extra: [ScenarioValue.Member] = [],
+        status: HTTPResponseStatus = .badRequest,
+        endpoint: StreamAnswer.Profile = .openai
+    ) -> ScenarioValue {
+        if endpoint == .anthropic {
+            let anthropicType =
+                switch status.code {
+                case 401: "authentication_error"
+                case 403: "permission_error"
+                case 404: "not_found_error"
+                case 413: "request_too_large"
+                case 429: "rate_limit_error"
+                case 529: "overloaded_error"
+                case 500...: "api_error"
+                default: "invalid_request_error"
+                }
+            return .object([
+                .init("type", .string("error")),
+                .init(
+                    "error",
+                    .object([.init("type", .string(anthropicType)), .init("message", .string(message))] + extra)
+                ),
+            ])
+        }
+        return .object([
             .init(
                 "error",
-                .object([
-                    .init("message", .string(message)), .init("type", .string(type)),
-                    .init("param", param.map { .string($0) } ?? .null), .init("code", code),
-                ])
+                .object(
+                    [
+                        .init("message", .string(message)), .init("type", .string(type)),
+                        .init("param", param.map { .string($0) } ?? .null), .init("code", code),
+                    ] + extra
+                )
             )
         ])
     }

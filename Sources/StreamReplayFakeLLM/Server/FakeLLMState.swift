@@ -67,6 +67,11 @@ actor FakeLLMState {
         self.options = options
     }
 
+    /// See ``FakeLLMServer/setDefaultProfile(_:)``.
+    func setDefaultProfile(_ profile: StreamAnswer.Profile) {
+        self.options.profile = profile
+    }
+
     /// Every script, in order.
     var scripts: [FakeLLMScript] { self.playing.map(\.script) }
 

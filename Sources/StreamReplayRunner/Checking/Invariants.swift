@@ -113,11 +113,19 @@ enum Invariants {
         }
 
         // valid-conversation
+        // Each API's own rule, as the fake checked it on the endpoint the request came to (a
+        // request to another profile's endpoint is a 404, told elsewhere, not a conversation).
         for request in observation.requests {
-            if let rejection = request.rejection {
+            if let rejection = request.rejection, request.status != 404 {
+                let api =
+                    switch Scenario.StreamAnswer.Profile(path: request.path) {
+                    case .anthropic?: "Anthropic Messages"
+                    case .openaiResponses?: "OpenAI Responses"
+                    default: "chat-completions"
+                    }
                 fail(
                     "valid-conversation",
-                    "a valid chat-completions conversation",
+                    "a valid \(api) conversation",
                     "HTTP 400",
                     "request \(request.number) was refused as a provider would: \(rejection)"
                 )

@@ -560,6 +560,7 @@ final class AdapterSession: EngineSession {
     let capabilities: EngineCapabilities
     let engineName: String
     let refusal: ThrownError?
+    let profile: Scenario.StreamAnswer.Profile?
     private let nextTurn = Mutex(1)
     private let persistedEvents = Mutex<PersistedEvents??>(nil)
 
@@ -567,12 +568,14 @@ final class AdapterSession: EngineSession {
         connection: AdapterConnection,
         capabilities: EngineCapabilities,
         engineName: String,
-        refusal: ThrownError?
+        refusal: ThrownError?,
+        profile: Scenario.StreamAnswer.Profile? = nil
     ) {
         self.connection = connection
         self.capabilities = capabilities
         self.engineName = engineName
         self.refusal = refusal
+        self.profile = profile
     }
 
     /// Sends `start` with the scenario's settings and waits for `ready` or `refused`.
@@ -589,6 +592,17 @@ final class AdapterSession: EngineSession {
                     message: answer["message"]?.stringValue ?? ""
                 )
             )
+        }
+        var profile: Scenario.StreamAnswer.Profile?
+        if let named = answer["profile"], named != .null {
+            guard let name = named.stringValue, let known = Scenario.StreamAnswer.Profile(rawValue: name) else {
+                let known = Scenario.StreamAnswer.Profile.allCases.map(\.rawValue).joined(separator: ", ")
+                throw AdapterProtocolError(
+                    message: "the adapter's `ready` names profile \(named.jsonString), which is none of \(known)",
+                    stderr: setup.trace.stderrTail
+                )
+            }
+            profile = known
         }
         let names = answer["capabilities"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var capabilities = EngineCapabilities(names: names)
@@ -608,7 +622,8 @@ final class AdapterSession: EngineSession {
             connection: connection,
             capabilities: capabilities,
             engineName: answer["engine"]?.stringValue ?? "adapter",
-            refusal: nil
+            refusal: nil,
+            profile: profile
         )
     }
 

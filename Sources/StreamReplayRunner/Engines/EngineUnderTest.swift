@@ -166,6 +166,9 @@ package protocol EngineSession: Sendable {
     var engineName: String { get }
     /// The error the engine refused its configuration with; no turn is played then.
     var refusal: ThrownError? { get }
+    /// The wire format the engine said it speaks (an adapter's `ready.profile`); `nil`: it said
+    /// none (chat completions).
+    var profile: Scenario.StreamAnswer.Profile? { get }
 
     /// Plays every copy of `turn` (`concurrently` of them, at once) and returns each copy's
     /// outcome, in copy order, once every copy has ended and the engine is idle.
@@ -178,6 +181,10 @@ package protocol EngineSession: Sendable {
     /// How many events were committed so far, for the writes of each turn; `nil` when the
     /// engine reports them only at the end.
     var writesSoFar: Int? { get async }
+}
+
+extension EngineSession {
+    package var profile: Scenario.StreamAnswer.Profile? { nil }
 }
 
 // MARK: - In process

@@ -18,6 +18,7 @@ enum Transcript {
             if let last { line += ", last \(last)" }
             switch (request.entry, request.rejection) {
             case (_, let rejection?) where request.status == 400: line += " ← 400 (\(Self.short(rejection)))"
+            case (nil, let message?) where request.status == 404: line += " ← 404 (\(Self.short(message)))"
             case (let entry?, _):
                 line += " ← llm[\(entry)] \(request.status), \(request.writes) write(s), \(request.bytesWritten) bytes"
                 if request.disconnected { line += ", disconnected" }

@@ -17,6 +17,9 @@ package struct ScenarioExecution: Sendable {
     var trace = EngineTrace()
     /// Where the run is recorded in time order (for the HTML report); `nil`: not recorded.
     package var timeline: TimelineRecorder?
+    /// `--profile`: the wire format of every answer whose entry names none; `nil`: what the
+    /// engine's `ready` names, else `openai`.
+    package var profile: Scenario.StreamAnswer.Profile?
 
     package init(scenario: Scenario, logger: Logger, engine: any EngineUnderTest = InProcessEngine()) {
         self.scenario = scenario
@@ -39,8 +42,11 @@ package struct ScenarioExecution: Sendable {
         let script = FakeLLMScript(scenario: self.scenario)
         let timeline = self.timeline
         timeline.map { Self.start($0, on: link) }
+        var options = FakeLLMOptions()
+        options.profile = self.profile ?? .openai
         return try await FakeLLMServer.withRunning(
             scripts: [script],
+            options: options,
             pacer: LinkedPacer(link: link),
             tap: timeline,
             logger: self.logger
@@ -62,7 +68,11 @@ package struct ScenarioExecution: Sendable {
                     link: link,
                     timeline: timeline
                 ),
-                clockRules: true
+                clockRules: true,
+                engineProfile: { profile in
+                    // Precedence: the entry's own, then --profile, then the engine's ready.
+                    if self.profile == nil { await server.setDefaultProfile(profile) }
+                }
             )
             // The engine may have what it needs before the fake has counted its last write: the
             // report waits for the fake's own account of every answer.
@@ -110,8 +120,13 @@ package struct ScenarioExecution: Sendable {
 
     /// Runs every turn in order (`concurrently` copies at once) through a fresh session of the
     /// engine under test, and collects what came out.
-    private func playTurns(_ setup: EngineSetup, clockRules: Bool = false) async throws -> ScenarioObservation {
+    private func playTurns(
+        _ setup: EngineSetup,
+        clockRules: Bool = false,
+        engineProfile: @Sendable (Scenario.StreamAnswer.Profile) async -> Void = { _ in }
+    ) async throws -> ScenarioObservation {
         try await self.engine.withSession(setup) { session in
+            if let profile = session.profile { await engineProfile(profile) }
             // An engine in real time cannot play what needs scenario time (decided from the file).
             if clockRules, session.refusal == nil, !session.capabilities.contains(.clock),
                 let reason = VirtualClockRules.skipReason(for: self.scenario)

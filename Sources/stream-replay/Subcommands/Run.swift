@@ -40,7 +40,9 @@ struct Run: AsyncParsableCommand {
 
             --engine runs the scenarios against another engine behind the adapter protocol \
             (docs/engine-adapter.md): the command is started once per scenario and spoken to \
-            in JSON lines; `stream-replay adapter` is our own engine behind it. Time is then \
+            in JSON lines; `stream-replay adapter` is our own engine behind it. The fake plays \
+            each answer in its entry's `profile`, else --profile, else the wire format the \
+            adapter's `ready` names, else openai (docs/wire-profiles.md). Time is then \
             real, so scenarios that need the virtual clock are skipped with the rule that \
             applied, and checks the adapter cannot report are listed as not applicable. A \
             broken adapter is verdict `error` (exit 2), with its stderr in the report.
@@ -133,6 +135,14 @@ struct Run: AsyncParsableCommand {
     var engine: String?
 
     @Option(
+        help: ArgumentHelp(
+            "With --engine: play every answer whose entry names no profile in this wire format (openai, anthropic, openai-responses) instead of what the adapter's ready names.",
+            valueName: "profile"
+        )
+    )
+    var profile: String?
+
+    @Option(
         parsing: .unconditional,
         help: ArgumentHelp("A sweeping scenario plays at most this many cut points (the first ones).", valueName: "n")
     )
@@ -187,6 +197,20 @@ struct Run: AsyncParsableCommand {
             }
         } else if self.faultsOut != nil {
             throw ValidationError("--faults-out applies to --faults SEED[:RUNS]; add --faults")
+        }
+        if let profile {
+            let named = try OptionCheck.profile(profile)
+            if self.live {
+                throw ValidationError(
+                    "--profile chooses the fake's wire format; in live mode the engine talks to the provider as it does"
+                )
+            }
+            if self.engine == nil, named != .openai {
+                throw ValidationError(
+                    "--profile \(profile): ChatEngine speaks openai (chat completions) only; "
+                        + "add --engine CMD, an adapter whose engine speaks \(profile)"
+                )
+            }
         }
         if self.live {
             guard let baseURL else {
@@ -244,6 +268,7 @@ struct Run: AsyncParsableCommand {
         options.faults = faultOptions
         options.recordsTimelines = self.html != nil
         if let shard, case .success(let part) = Shard.parse(shard) { options.shard = part }
+        options.profile = self.profile.flatMap(Scenario.StreamAnswer.Profile.init(rawValue:))
         let runner = ScenarioRunner(options: options, logger: Logger(label: "stream-replay"))
         let text = TextReport(colour: Output.useColour)
         let environment = ProcessInfo.processInfo.environment
