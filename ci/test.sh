@@ -41,5 +41,8 @@ ci/live-mock.sh "$BIN"
 echo "== engines behind the adapter protocol: the openai Python SDK"
 ci/openai-sdk-matrix.sh "$BIN"
 
+echo "== wire profiles: the anthropic and openai SDKs' stream helpers read the fake's streams"
+ci/sdk-profiles.sh "$BIN"
+
 echo "== allocations per chunk against the committed threshold (package-benchmark, Benchmarks/)"
 ci/alloc-check.sh

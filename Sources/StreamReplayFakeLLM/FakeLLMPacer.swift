@@ -64,16 +64,29 @@ public struct PacerContext: Sendable, Hashable {
 
 /// Sleeps for real.
 public struct RealTimePacer: FakeLLMPacer {
-    /// Creates a pacer; it holds no state.
-    public init() {}
+    /// How much real time one millisecond of `delay_ms` takes: 1 plays delays as written, 0.1
+    /// ten times faster, 0 not at all (`serve --time-scale`).
+    public var scale: Double
 
-    /// Sleeps `milliseconds` of real time.
+    /// Creates a pacer that plays delays `scale` times as long as written.
+    ///
+    /// - Parameter scale: 1 (the default) as written; 0 plays every delay at once. Not negative.
+    public init(scale: Double = 1) {
+        precondition(scale >= 0 && scale.isFinite, "a pacer's scale is a finite number, not negative")
+        self.scale = scale
+    }
+
+    /// Sleeps `milliseconds` × ``scale`` of real time.
     ///
     /// - Parameters:
     ///   - milliseconds: The frame's `delay_ms`.
     ///   - context: Not used.
     /// - Throws: `CancellationError` when the task is cancelled during the sleep.
     public func pause(milliseconds: Int, context: PacerContext) async throws {
-        try await Task.sleep(for: .milliseconds(milliseconds))
+        guard self.scale > 0 else {
+            try Task.checkCancellation()
+            return
+        }
+        try await Task.sleep(for: .milliseconds(milliseconds) * self.scale)
     }
 }

@@ -99,6 +99,68 @@ struct ServeCommandTests {
         #expect(result.stdout == "0 valid, 1 wrong\n")
     }
 
+    /// `--time-scale 0` plays a ten-minute delay at once (a standing mock for a quick CI check).
+    @Test func serveWithTimeScaleZeroPlaysNoDelay() async throws {
+        let file = try writeScenario(
+            "llm:\n  - stream: [ { text: before }, { delay_ms: 600000 }, { text: after }, { finish: stop } ]\n"
+        )
+        let (body, ended) = try await CLIProcess.withStarted([
+            "serve", file, "--port", "0", "--time-scale", "0",
+        ]) { serve in
+            let port = try #require(
+                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
+            )
+            let exchange = try await RawHTTPClient.post(
+                path: "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"x"}]}"#,
+                port: port
+            )
+            serve.interrupt()
+            return exchange.response?.bodyText ?? ""
+        }
+        #expect(body.contains(#""content":"after""#) && body.contains("[DONE]"))
+        #expect(ended.exitCode == 130)
+        let negative = try await CLIProcess.run(["serve", file, "--time-scale", "-1"])
+        #expect(negative.exitCode == 2)
+        #expect(
+            negative.stderr.contains("--time-scale must be 0 or more (1 plays delays as written); -1.0 is out of range")
+        )
+    }
+
+    /// `list --json`: what each entry plays, and what keeps a stream from being a clean one.
+    @Test func listJSONSaysWhatEachEntryPlays() async throws {
+        let file = try writeScenario(
+            """
+            name: listed
+            tags: [a]
+            turns: [ { user: hi } ]
+            llm:
+              - profile: anthropic
+                stream:
+                  - tool_call: { index: 0, id: c1, name: f, arguments: '{"x"' }
+                  - tool_call: { index: 0, arguments: ': 1}' }
+                  - finish: tool_calls
+              - stream: [ { text: cut }, { disconnect: true } ]
+              - { status: 429, body: slow down }
+            """
+        )
+        let result = try await CLIProcess.run(["list", "--json", file])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let listed = try ScenarioValue.parseJSON(Array(result.stdout.utf8))
+        let scenario = try #require(listed["scenarios"]?.arrayValue?.first)
+        #expect(scenario["name"] == .string("listed") && scenario["tags"] == .array([.string("a")]))
+        let entries = try #require(scenario["llm"]?.arrayValue)
+        #expect(entries.count == 3)
+        #expect(entries[0]["profile"] == .string("anthropic") && entries[0]["finish"] == .string("tool_calls"))
+        let call = try #require(entries[0]["tool_calls"]?.arrayValue?.first)
+        #expect(entries[0]["tool_calls"]?.arrayValue?.count == 1)
+        #expect(call["id"] == .string("c1") && call["name"] == .string("f"))
+        #expect(call["arguments"] == .string(#"{"x": 1}"#))
+        #expect(entries[0]["anomalies"] == .array([]))
+        #expect(entries[1]["text"] == .string("cut") && entries[1]["anomalies"] == .array([.string("disconnect")]))
+        #expect(entries[2]["kind"] == .string("plain") && entries[2]["status"] == .int(429))
+    }
+
     @Test func lintPassesOnAValidFile() async throws {
         let file = try writeScenario("turns: [ { user: hi } ]\nllm:\n  - stream: [ { text: x } ]\n")
         let result = try await CLIProcess.run(["lint", file])

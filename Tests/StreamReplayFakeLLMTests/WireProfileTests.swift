@@ -186,4 +186,35 @@ struct WireProfileTests {
             #expect(responses.bodyText.contains("event: response.output_text.delta"))
         }
     }
+
+    /// An empty id continues the call (as chat-completions clients read it); arguments sent as
+    /// an object go out as their JSON text, the only form both APIs carry.
+    @Test func anEmptyIdContinuesTheCallAndObjectArgumentsGoAsText() async throws {
+        let yaml = """
+            llm:
+              - stream:
+                  - tool_call: { index: 0, id: call_x, name: f, arguments: '{"a"' }
+                  - tool_call: { index: 0, id: "", arguments: ': 1}' }
+                  - tool_call: { index: 1, id: call_y, name: g, arguments: { b: 2 } }
+                  - finish: tool_calls
+            """
+        var options = FakeLLMOptions()
+        options.profile = .anthropic
+        try await FakeLLMServer.withRunning(script: try script(yaml), options: options) { server in
+            let body =
+                #"{"model":"test-model","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#
+            let answer = try #require(
+                try await RawHTTPClient.post(path: "/v1/messages", json: body, port: server.port).response
+            )
+            let payloads = try Self.events(answer.body).map(Self.json)
+            let starts = payloads.filter { $0["type"] == .string("content_block_start") }
+            #expect(starts.map { $0["content_block"]?["id"] } == [.string("call_x"), .string("call_y")])
+            var joined: [Int: String] = [:]
+            for payload in payloads where payload["delta"]?["type"] == .string("input_json_delta") {
+                guard case .int(let index)? = payload["index"] else { continue }
+                joined[index, default: ""] += payload["delta"]?["partial_json"]?.stringValue ?? ""
+            }
+            #expect(joined == [0: #"{"a": 1}"#, 1: #"{"b":2}"#])
+        }
+    }
 }

@@ -235,14 +235,14 @@ struct ProfileRenderer: Sendable {
         }
         for call in delta?["tool_calls"]?.arrayValue ?? [] {
             let toolIndex = call["index"]
+            // An empty id is no id (a continuation, as chat-completions clients read it).
+            let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             var index = self.blocks.indices.first { !self.blocks[$0].isText && self.blocks[$0].toolIndex == toolIndex }
-            if index == nil
-                || (call["id"]?.stringValue != nil && self.blocks[index ?? 0].callID != call["id"]?.stringValue)
-            {
+            if index == nil || (id != nil && self.blocks[index ?? 0].callID != id) {
                 events += self.closeFinished()
                 let new = self.blocks.count
                 var block = Block(isText: false, toolIndex: toolIndex, itemID: "fc_\(self.suffix)_\(new)")
-                block.callID = call["id"]?.stringValue ?? ""
+                block.callID = id ?? ""
                 block.name = call["function"]?["name"]?.stringValue ?? ""
                 self.blocks.append(block)
                 events += self.opened(new)
@@ -253,7 +253,15 @@ struct ProfileRenderer: Sendable {
                 self.blocks[index].name = name
             }
             self.lastUse[index] = max(self.lastUse[index] ?? 0, self.position)
-            if let arguments = call["function"]?["arguments"]?.stringValue, !arguments.isEmpty {
+            // Arguments sent as a JSON object (some servers do) go out as its JSON text: both
+            // APIs carry arguments as text only.
+            let arguments: String? =
+                switch call["function"]?["arguments"] {
+                case .string(let text)?: text
+                case .null?, nil: nil
+                case let value?: value.jsonString
+                }
+            if let arguments, !arguments.isEmpty {
                 events += self.append(arguments, to: index)
             }
         }

@@ -372,7 +372,15 @@ struct Run: AsyncParsableCommand {
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List scenarios: file, name and tags.",
-        discussion: "Exit codes: 0 listed, 2 a file is wrong or a path does not exist."
+        discussion: """
+            --json prints one JSON document instead: each scenario's file, name and tags, and \
+            for each `llm` entry what a client reading it to the end is left with, as the frames \
+            say: `text`, `tool_calls` (id, name, arguments joined), `finish`, the `profile` it \
+            names, and `anomalies`, what keeps its stream from being a clean one (a raw or \
+            chunk frame, an error frame, a disconnect, done: false, a tool call without an id, two calls with one id).
+
+            Exit codes: 0 listed, 2 a file is wrong or a path does not exist.
+            """
     )
 
     @Argument(help: "Scenario files or folders.", completion: .file())
@@ -381,20 +389,68 @@ struct List: ParsableCommand {
     @Option(name: .customLong("tag"), help: "List only scenarios with this tag (repeat for several).")
     var tags: [String] = []
 
+    @Flag(help: "Print JSON: each scenario and what each of its llm entries plays.")
+    var json = false
+
     func run() throws {
         let files = try Output.scenarioFiles(in: self.paths)
         var wrong = 0
+        var listed: [ScenarioValue] = []
         for file in files {
             do {
                 let scenario = try ScenarioLoader().load(file: file)
                 if !self.tags.isEmpty, !scenario.tags.contains(where: self.tags.contains) { continue }
-                let tags = scenario.tags.isEmpty ? "" : "  [\(scenario.tags.joined(separator: ", "))]"
-                Output.line("\(file)  \(scenario.name)\(tags)")
+                if self.json {
+                    listed.append(Self.json(scenario))
+                } else {
+                    let tags = scenario.tags.isEmpty ? "" : "  [\(scenario.tags.joined(separator: ", "))]"
+                    Output.line("\(file)  \(scenario.name)\(tags)")
+                }
             } catch {
                 wrong += 1
                 Output.error(error.description)
             }
         }
+        if self.json {
+            Output.line(ScenarioValue.object([.init("scenarios", .array(listed))]).jsonString)
+        }
         if wrong > 0 { throw ExitCode(2) }
+    }
+
+    private static func json(_ scenario: Scenario) -> ScenarioValue {
+        func string(_ text: String?) -> ScenarioValue { text.map { .string($0) } ?? .null }
+        let entries: [ScenarioValue] = scenario.llm.map { entry in
+            var members: [ScenarioValue.Member] = [.init("line", .int(entry.line))]
+            if let stream = entry.body.stream {
+                let outcome = stream.outcome
+                members += [
+                    .init("kind", .string("stream")),
+                    .init("profile", stream.namesProfile ? .string(stream.profile.rawValue) : .null),
+                    .init("text", .string(outcome.text)),
+                    .init(
+                        "tool_calls",
+                        .array(
+                            outcome.toolCalls.map { call in
+                                .object([
+                                    .init("id", string(call.id)), .init("name", string(call.name)),
+                                    .init("arguments", .string(call.arguments)),
+                                ])
+                            }
+                        )
+                    ),
+                    .init("finish", string(outcome.finish)),
+                    .init("anomalies", .array(outcome.anomalies.map { .string($0) })),
+                ]
+            } else if let plain = entry.body.plain {
+                members += [.init("kind", .string("plain")), .init("status", .int(plain.status))]
+            } else {
+                members.append(.init("kind", .string("raw_response")))
+            }
+            return .object(members)
+        }
+        return .object([
+            .init("file", .string(scenario.file)), .init("name", .string(scenario.name)),
+            .init("tags", .array(scenario.tags.map { .string($0) })), .init("llm", .array(entries)),
+        ])
     }
 }

@@ -72,6 +72,15 @@ struct Serve: AsyncParsableCommand {
     var watch = false
 
     @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Play each delay_ms frame this many times as long: 0.1 is ten times faster, 0 plays no delay.",
+            valueName: "factor"
+        )
+    )
+    var timeScale: Double = 1
+
+    @Option(
         help: ArgumentHelp(
             "Play every answer whose entry names no profile in this wire format: openai, anthropic or openai-responses.",
             valueName: "profile"
@@ -85,6 +94,11 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         try OptionCheck.port(self.port)
         try OptionCheck.require(self.journalLimit, atLeast: 1, flag: "--journal-limit")
+        guard self.timeScale >= 0, self.timeScale.isFinite else {
+            throw ValidationError(
+                "--time-scale must be 0 or more (1 plays delays as written); \(self.timeScale) is out of range"
+            )
+        }
         if let profile { _ = try OptionCheck.profile(profile) }
     }
 
@@ -109,7 +123,8 @@ struct Serve: AsyncParsableCommand {
                 scripts: scripts,
                 host: self.host,
                 port: self.port,
-                options: options
+                options: options,
+                pacer: RealTimePacer(scale: self.timeScale)
             ) { server in
                 let names = scripts.map {
                     "'\($0.scenarioName)' (\($0.answers.count) llm entr\($0.answers.count == 1 ? "y" : "ies"))"
