@@ -12,15 +12,21 @@ each entry is read, in order, with that API's own stream helper:
   (call_id, name, parsed arguments) and, from the stream's own events, the last text and
   arguments snapshots are compared with the frames.
 
-Prints one line per scenario that the SDK did not read exactly, and a count per profile; exits 1
-when any did not, 2 on a harness error.
+Then the recorded streams of the SDKs' own test suites (Tests/Fixtures/sdk-streams, SOURCES.md
+there) go through `stream-replay import`, are served, and are read with the same helpers; what
+those tests assert of them (expected.json) must hold.
+
+Prints one line per scenario or recorded stream that the SDK did not read exactly, and a count per
+profile; exits 1 when any did not, 2 on a harness error.
 
 Usage: python ci/sdk-profiles.py path/to/stream-replay [scenarios]
 """
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 
 import anthropic
 import openai
@@ -121,9 +127,10 @@ def read_responses(port, entry):
 READERS = {"anthropic": read_anthropic, "openai-responses": read_responses}
 
 
-def serve(binary, file, profile):
+def serve(binary, file, profile=None):
+    profile_flag = ["--profile", profile] if profile else []
     server = subprocess.Popen(
-        [binary, "serve", file, "--port", "0", "--profile", profile, "--time-scale", "0"],
+        [binary, "serve", file, "--port", "0", "--time-scale", "0"] + profile_flag,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -159,6 +166,98 @@ def check(binary, scenario, profile):
     return problems
 
 
+RECORDED = "Tests/Fixtures/sdk-streams"
+
+
+def read_recorded(port, stream):
+    """The problems of one recorded stream, read with its SDK's helper, against what its test asserts."""
+    problems = []
+
+    def same(what, found, want):
+        if found != want:
+            problems.append(f"{what} {found!r}, the SDK's test asserts {want!r}")
+
+    if stream["profile"] == "anthropic":
+        client = anthropic.Anthropic(base_url=f"http://127.0.0.1:{port}", api_key="test-key", max_retries=0)
+        with client.messages.stream(
+            model="test-model", max_tokens=1024, messages=[{"role": "user", "content": "Say hello there!"}]
+        ) as helper:
+            events = [event.type for event in helper]
+            message = helper.get_final_message()
+        for key, want in stream.get("message", {}).items():
+            same(key, getattr(message, key), want)
+        if "content" in stream:
+            same("content blocks", len(message.content), len(stream["content"]))
+            for number, (block, want) in enumerate(zip(message.content, stream["content"])):
+                for key, value in want.items():
+                    same(f"content[{number}].{key}", getattr(block, key, None), value)
+        for key, want in stream.get("usage", {}).items():
+            same(f"usage.{key}", getattr(message.usage, key), want)
+        if "stop_details" in stream:
+            details = message.stop_details
+            same("stop_details", details and details.model_dump(), stream["stop_details"])
+        if "event_types" in stream:
+            same("event types", events, stream["event_types"])
+    elif stream["profile"] == "openai-responses":
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="test-key", max_retries=0)
+        events = [event.type for event in client.responses.create(model="gpt-4o", input="hello", stream=True)]
+        same("event types", events, stream["event_types"])
+    else:
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="test-key", max_retries=0)
+        with client.chat.completions.stream(
+            model="gpt-4o-2024-08-06", messages=[{"role": "user", "content": "What's the weather like in SF?"}]
+        ) as helper:
+            for _ in helper:
+                pass
+            completion = helper.get_final_completion()
+        found = [
+            {
+                "finish_reason": choice.finish_reason,
+                "content": choice.message.content,
+                "refusal": choice.message.refusal,
+                "tool_calls": choice.message.tool_calls,
+            }
+            for choice in completion.choices
+        ]
+        same("choices", found, stream["choices"])
+    return problems
+
+
+def check_recorded(binary):
+    """Imports, serves and reads each recorded stream; returns (read exactly, total) by profile."""
+    with open(os.path.join(RECORDED, "expected.json")) as file:
+        streams = json.load(file)["streams"]
+    counts = {}
+    failed = False
+    with tempfile.TemporaryDirectory() as folder:
+        for stream in streams:
+            out = os.path.join(folder, stream["file"] + ".yaml")
+            imported = subprocess.run(
+                [binary, "import", os.path.join(RECORDED, stream["file"]), "--out", out],
+                capture_output=True, text=True,
+            )
+            if imported.returncode != 0:
+                raise RuntimeError(f"import {stream['file']} failed: {imported.stderr}")
+            with open(out) as file:
+                written = file.read()
+            named = f"profile: {stream['profile']}" in written
+            problems = [] if named or stream["profile"] == "openai" else ["import did not name the profile"]
+            server, port = serve(binary, out)
+            try:
+                problems += read_recorded(port, stream)
+            except Exception as error:
+                problems.append(f"the SDK raised {type(error).__name__}: {error}")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+            exact, total = counts.get(stream["profile"], (0, 0))
+            counts[stream["profile"]] = (exact + (0 if problems else 1), total + 1)
+            if problems:
+                failed = True
+                print(f"✗ recorded {stream['file']} ({stream['asserted_in']}): " + "; ".join(problems))
+    return counts, failed
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -181,7 +280,10 @@ def main():
             else:
                 exact += 1
         print(f"{profile}: the SDK read {exact} of {len(clean)} exactly")
-    return 1 if failed else 0
+    counts, recorded_failed = check_recorded(binary)
+    for profile, (exact, total) in counts.items():
+        print(f"recorded streams of the SDKs' tests, {profile}: {exact} of {total} as their tests assert")
+    return 1 if failed or recorded_failed else 0
 
 
 if __name__ == "__main__":

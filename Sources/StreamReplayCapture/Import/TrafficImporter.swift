@@ -48,17 +48,38 @@ package enum TrafficImporter {
         switch self.detect(bytes) {
         case .sse:
             guard !bytes.isEmpty else { throw ImportError(description: "\(file): the file is empty") }
-            try self.requireChunks(inSSE: bytes, file: file)
+            var answer = ScenarioWriter.Answer(frames: self.events(of: bytes).map { .raw($0) })
+            answer.profile = try self.requireChunks(inSSE: bytes, file: file)
+            let model = self.model(inSSE: bytes)
             return ScenarioWriter(
                 name: "imported: \(name)",
                 tags: ["imported"],
+                model: model,
                 turns: [(user ?? "(the user's message was not captured)", "r1")],
-                answers: [ScenarioWriter.Answer(frames: self.events(of: bytes).map { .raw($0) })],
-                comments: comments
+                answers: [answer],
+                comments: comments + self.profileComments(answer.profile)
             )
         case .jsonl:
             let chunks = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap {
                 try? ScenarioValue.parseJSON(Array($0.utf8))
+            }
+            if let profile = chunks.lazy.compactMap(Self.eventProfile).first {
+                // Events of another API, one per line: written as that API's SSE events.
+                var answer = ScenarioWriter.Answer(
+                    frames: chunks.map { event in
+                        let type = event["type"]?.stringValue ?? "message"
+                        return .raw(Array("event: \(type)\ndata: \(event.jsonString)\n\n".utf8))
+                    }
+                )
+                answer.profile = profile
+                return ScenarioWriter(
+                    name: "imported: \(name)",
+                    tags: ["imported"],
+                    model: chunks.lazy.compactMap(Self.eventModel).first,
+                    turns: [(user ?? "(the user's message was not captured)", "r1")],
+                    answers: [answer],
+                    comments: comments + self.profileComments(profile)
+                )
             }
             guard chunks.contains(where: Self.isChunk) else {
                 let keys = chunks.first.flatMap(Self.keys) ?? "none"
@@ -91,13 +112,58 @@ package enum TrafficImporter {
             || value["error"] != nil
     }
 
+    /// The API whose stream event `value` is: Anthropic Messages (`message_start`,
+    /// `content_block_delta`, …) or OpenAI Responses (`response.*`); `nil` for anything else,
+    /// chat-completions chunks included.
+    static func eventProfile(_ value: ScenarioValue) -> Scenario.StreamAnswer.Profile? {
+        guard let type = value["type"]?.stringValue else { return nil }
+        if type.hasPrefix("response.") { return .openaiResponses }
+        let anthropic = [
+            "message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+            "message_stop",
+        ]
+        return anthropic.contains(type) ? .anthropic : nil
+    }
+
+    /// The model an event of another API names (`message.model`, `response.model`).
+    static func eventModel(_ value: ScenarioValue) -> String? {
+        (value["message"]?["model"] ?? value["response"]?["model"])?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The model a captured stream names, in any of the three APIs.
+    private static func model(inSSE bytes: [UInt8]) -> String? {
+        var parser = SSEStreamParser()
+        for event in parser.push(bytes) + parser.finish() {
+            guard let data = event.data, let value = try? ScenarioValue.parseJSON(Array(data.utf8)) else { continue }
+            if let model = value["model"]?.stringValue ?? Self.eventModel(value), !model.isEmpty { return model }
+        }
+        return nil
+    }
+
+    /// What the written file says of a capture in another API.
+    private static func profileComments(_ profile: Scenario.StreamAnswer.Profile?) -> [String] {
+        switch profile {
+        case .anthropic?:
+            ["An Anthropic Messages stream: the fake replays its bytes on POST /v1/messages (profile: anthropic)."]
+        case .openaiResponses?:
+            [
+                "An OpenAI Responses stream: the fake replays its bytes on POST /v1/responses (profile: openai-responses)."
+            ]
+        default: []
+        }
+    }
+
     private static func keys(_ value: ScenarioValue) -> String? {
         guard case .object(let members) = value else { return nil }
         return members.prefix(5).map { "'\($0.key)'" }.joined(separator: ", ")
     }
 
-    /// Refuses an SSE dump with no chunk in it, saying what it holds instead.
-    private static func requireChunks(inSSE bytes: [UInt8], file: String) throws(ImportError) {
+    /// The API an SSE dump's events belong to (`nil`: chat completions); refuses a dump with no
+    /// event of any of the three, saying what it holds instead.
+    private static func requireChunks(
+        inSSE bytes: [UInt8],
+        file: String
+    ) throws(ImportError) -> Scenario.StreamAnswer.Profile? {
         var parser = SSEStreamParser()
         let events = parser.push(bytes) + parser.finish()
         var dataLines = 0
@@ -105,11 +171,15 @@ package enum TrafficImporter {
             guard let data = event.data else { continue }
             dataLines += 1
             if data == "[DONE]" { continue }
-            if let value = try? ScenarioValue.parseJSON(Array(data.utf8)), Self.isChunk(value) { return }
+            guard let value = try? ScenarioValue.parseJSON(Array(data.utf8)) else { continue }
+            if let profile = Self.eventProfile(value) { return profile }
+            if Self.isChunk(value) { return nil }
         }
         let found: String
         if dataLines > 0 {
-            found = "\(dataLines) SSE data line(s), none a chat-completions chunk"
+            found =
+                "\(dataLines) SSE data line(s), none a chat-completions chunk, an Anthropic Messages event or an "
+                + "OpenAI Responses event"
         } else if String(validating: bytes, as: UTF8.self) == nil {
             found = "\(bytes.count) bytes that are not UTF-8 text"
         } else {
@@ -120,7 +190,8 @@ package enum TrafficImporter {
         throw ImportError(
             description:
                 "\(file): no chat-completions chunk in it: found \(found); import reads SSE dumps "
-                + "(`curl -N … > dump.sse`), HAR files and JSON lines of chunks"
+                + "(`curl -N … > dump.sse`) of chat completions, Anthropic Messages or OpenAI Responses, HAR files "
+                + "and JSON lines of chunks or events"
         )
     }
 
@@ -138,15 +209,16 @@ package enum TrafficImporter {
         var firstUser: String?
         var model: String?
         for entry in entries {
-            guard let url = entry["request"]?["url"]?.stringValue, url.contains("chat/completions"),
-                entry["request"]?["method"]?.stringValue == "POST"
+            guard let url = entry["request"]?["url"]?.stringValue,
+                entry["request"]?["method"]?.stringValue == "POST",
+                let profile = Self.endpointProfile(url)
             else { continue }
             let requestText = entry["request"]?["postData"]?["text"]?.stringValue ?? ""
             let request = try? ScenarioValue.parseJSON(Array(requestText.utf8))
             if firstUser == nil {
-                firstUser =
-                    request?["messages"]?.arrayValue?.last(where: { $0["role"]?.stringValue == "user" })?["content"]?
-                    .stringValue
+                let content =
+                    request?["messages"]?.arrayValue?.last(where: { $0["role"]?.stringValue == "user" })?["content"]
+                firstUser = content?.stringValue ?? request?["input"]?.stringValue
             }
             model = model ?? request?["model"]?.stringValue
             let content = entry["response"]?["content"]
@@ -162,9 +234,14 @@ package enum TrafficImporter {
                     return nil
                 } ?? 200
             let mime = content?["mimeType"]?.stringValue ?? ""
-            // The request matcher: the last message, so the replay checks what the engine sent.
-            let last = request?["messages"]?.arrayValue?.last.map { message in
-                ScenarioValue.object([.init("messages", .object([.init("$last", Self.essentials(of: message))]))])
+            // The request matcher: the last message (a Responses request: its last input item,
+            // or its input text), so the replay checks what the engine sent.
+            let list = profile == .openaiResponses ? "input" : "messages"
+            var last = request?[list]?.arrayValue?.last.map { message in
+                ScenarioValue.object([.init(list, .object([.init("$last", Self.essentials(of: message))]))])
+            }
+            if profile == .openaiResponses, let input = request?["input"]?.stringValue {
+                last = .object([.init("input", .string(input))])
             }
             if status != 200 || !mime.hasPrefix("text/event-stream") {
                 let headers = (entry["response"]?["headers"]?.arrayValue ?? []).compactMap {
@@ -183,11 +260,16 @@ package enum TrafficImporter {
                     )
                 )
             } else {
-                answers.append(ScenarioWriter.Answer(request: last, frames: self.events(of: body).map { .raw($0) }))
+                var answer = ScenarioWriter.Answer(request: last, frames: self.events(of: body).map { .raw($0) })
+                answer.profile = profile
+                answers.append(answer)
             }
         }
         guard !answers.isEmpty else {
-            throw ImportError(description: "\(file): the HAR file holds no POST …/chat/completions entry")
+            throw ImportError(
+                description:
+                    "\(file): the HAR file holds no POST …/chat/completions, …/messages or …/responses entry"
+            )
         }
         return ScenarioWriter(
             name: "imported: \(name)",
@@ -199,10 +281,20 @@ package enum TrafficImporter {
         )
     }
 
-    /// `role` plus `content` or `tool_call_id` of a message: enough to recognise it.
+    /// The API whose endpoint `url` is: chat completions, Anthropic Messages (`…/messages`) or
+    /// OpenAI Responses (`…/responses`); `nil` for another URL.
+    static func endpointProfile(_ url: String) -> Scenario.StreamAnswer.Profile? {
+        let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        if path.hasSuffix("/chat/completions") { return .openai }
+        if path.hasSuffix("/messages") { return .anthropic }
+        if path.hasSuffix("/responses") { return .openaiResponses }
+        return nil
+    }
+
+    /// `role` plus `content`, `tool_call_id` or `call_id` of a message: enough to recognise it.
     static func essentials(of message: ScenarioValue) -> ScenarioValue {
         var members: [ScenarioValue.Member] = []
-        for key in ["role", "tool_call_id", "content"] {
+        for key in ["type", "role", "tool_call_id", "call_id", "content"] {
             if let value = message[key], value != .null, value.stringValue != nil { members.append(.init(key, value)) }
         }
         return .object(members)

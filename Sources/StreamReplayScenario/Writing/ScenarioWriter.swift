@@ -16,6 +16,8 @@ package struct ScenarioWriter: Sendable {
         package var sendsDone: Bool
         /// A plain HTTP answer instead of a stream: status, headers and body.
         package var plain: (status: Int, headers: [(String, String)], body: String)?
+        /// The wire format the frames are in (`profile:`), when not chat completions.
+        package var profile: Scenario.StreamAnswer.Profile?
 
         package init(request: ScenarioValue? = nil, frames: [WrittenFrame], sendsDone: Bool = false) {
             self.request = request
@@ -121,6 +123,7 @@ package struct ScenarioWriter: Sendable {
                 first = false
             }
             if let request = answer.request { key("request: " + request.jsonString) }
+            if let profile = answer.profile, profile != .openai { key("profile: " + profile.rawValue) }
             if let plain = answer.plain {
                 key("status: \(plain.status)")
                 if !plain.headers.isEmpty {

@@ -11,9 +11,14 @@ struct Import: AsyncParsableCommand {
         abstract: "Turn a captured stream (SSE dump, HAR, JSON lines) into a scenario.",
         discussion: """
             The input is detected: a HAR file (browser or proxy export) gives one llm entry per \
-            POST …/chat/completions with a request matcher on its last message; a raw SSE dump \
-            (as saved by `curl -N … > dump.sse`) gives one answer of raw frames, one per event, \
-            bytes unchanged; JSON lines give one chunk frame per line.
+            POST …/chat/completions, …/messages or …/responses with a request matcher on its last \
+            message; a raw SSE dump (as saved by `curl -N … > dump.sse`) gives one answer of raw \
+            frames, one per event, bytes unchanged; JSON lines give one chunk frame per line.
+
+            Anthropic Messages and OpenAI Responses streams are recognised by their events \
+            (`message_start`, `response.*`): the answer gets `profile: anthropic` or \
+            `profile: openai-responses`, so the fake replays the same bytes on that API's endpoint \
+            (docs/wire-profiles.md); JSON lines of their events become one raw event each.
 
             Examples:
               curl -N https://api.example.com/v1/chat/completions … > bug.sse
@@ -26,8 +31,9 @@ struct Import: AsyncParsableCommand {
             with a note saying what to add.
 
             An existing --out file is refused unless --force is given. Input that holds no \
-            chat-completions chunk (prose, random bytes, other JSON) is refused, saying what was \
-            found instead.
+            chat-completions chunk or event of the other two APIs (prose, random bytes, other \
+            JSON) is refused, saying what was found instead. --snapshot needs a chat-completions \
+            capture (ChatEngine speaks nothing else).
 
             Exit codes: 0 written, 1 written without the snapshot (what to add is printed), \
             2 unreadable or unrecognised input, an existing --out, or misuse.
@@ -71,7 +77,13 @@ struct Import: AsyncParsableCommand {
             Output.error("error: \(error.description)")
             throw ExitCode(2)
         }
-        if self.snapshot {
+        if self.snapshot, let other = writer.answers.lazy.compactMap(\.profile).first(where: { $0 != .openai }) {
+            // ChatEngine, which the snapshot runs, speaks chat completions only.
+            let api = other == .anthropic ? "an Anthropic Messages" : "an OpenAI Responses"
+            snapshotProblem =
+                "the capture is \(api) stream (profile \(other)) and ChatEngine speaks openai (chat completions) only; "
+                + "write `expect` by hand, or check it with `run --engine CMD` against an engine that speaks \(other)"
+        } else if self.snapshot {
             let scenario: Scenario
             do {
                 scenario = try ScenarioLoader().load(yaml: writer.yaml, file: self.out)
