@@ -4,6 +4,7 @@ import StreamReplayEngine
 import StreamReplayFakeLLM
 import StreamReplayRunner
 import StreamReplayScenario
+import StreamReplayTestSupport
 import Testing
 
 /// Record through the proxy against the fake as if it were a provider, then replay offline.
@@ -135,6 +136,36 @@ struct RecordAndImportTests {
         let replayed = snapshot["messages"]?.arrayValue ?? []
         #expect(replayed.compactMap { $0["content"]?.stringValue } == live.map(\.content))
         #expect(replayed.last?["metadata"]?["code"] == .string("stream_interrupted"))
+    }
+
+    /// An exchange on `/v1/messages` is recorded with `profile: anthropic`, its bytes kept, its
+    /// matcher and user message read from the Messages request; replayed, the same bytes.
+    @Test func anAnthropicExchangeIsRecordedInItsProfileAndReplaysItsBytes() async throws {
+        let provider = try provider("llm:\n  - stream: [ { text: 'Bonjour' }, { finish: stop } ]\n")
+        var providerOptions = FakeLLMOptions()
+        providerOptions.profile = .anthropic
+        let output = self.temporaryDirectory()
+        let body =
+            #"{"model":"claude-x","max_tokens":32,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"Salut"}]}]}"#
+        let live = try await FakeLLMServer.withRunning(script: provider, options: providerOptions) { server in
+            let options = RecordingProxy.Options(upstream: server.baseURL, outputDirectory: output)
+            return try await RecordingProxy.withRunning(options: options) { proxy in
+                let exchange = try await RawHTTPClient.post(path: "/v1/messages", json: body, port: proxy.port)
+                await proxy.waitUntilWritten(count: 1)
+                return exchange.response?.body ?? []
+            }
+        }
+        #expect(String(decoding: live, as: UTF8.self).contains("event: message_start"))
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: output).first)
+        let scenario = try ScenarioLoader().load(file: output + "/" + file)
+        let stream = try #require(scenario.llm.first?.body.stream)
+        #expect(stream.profile == .anthropic)
+        #expect(scenario.turns.first?.user == "Salut")
+        #expect(scenario.engine.model == "claude-x")
+        let replayed = try await FakeLLMServer.withRunning(script: FakeLLMScript(scenario: scenario)) { server in
+            try await RawHTTPClient.post(path: "/v1/messages", json: body, port: server.port).response?.body
+        }
+        #expect(replayed == live, "the replay is the recorded bytes")
     }
 
     @Test(arguments: ["sse", "jsonl", "har"])

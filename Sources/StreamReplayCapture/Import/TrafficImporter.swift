@@ -215,11 +215,8 @@ package enum TrafficImporter {
             else { continue }
             let requestText = entry["request"]?["postData"]?["text"]?.stringValue ?? ""
             let request = try? ScenarioValue.parseJSON(Array(requestText.utf8))
-            if firstUser == nil {
-                let content =
-                    request?["messages"]?.arrayValue?.last(where: { $0["role"]?.stringValue == "user" })?["content"]
-                firstUser = content?.stringValue ?? request?["input"]?.stringValue
-            }
+            let summary = Self.summary(of: request, profile: profile)
+            if firstUser == nil { firstUser = summary.user }
             model = model ?? request?["model"]?.stringValue
             let content = entry["response"]?["content"]
             var body = Array((content?["text"]?.stringValue ?? "").utf8)
@@ -234,15 +231,7 @@ package enum TrafficImporter {
                     return nil
                 } ?? 200
             let mime = content?["mimeType"]?.stringValue ?? ""
-            // The request matcher: the last message (a Responses request: its last input item,
-            // or its input text), so the replay checks what the engine sent.
-            let list = profile == .openaiResponses ? "input" : "messages"
-            var last = request?[list]?.arrayValue?.last.map { message in
-                ScenarioValue.object([.init(list, .object([.init("$last", Self.essentials(of: message))]))])
-            }
-            if profile == .openaiResponses, let input = request?["input"]?.stringValue {
-                last = .object([.init("input", .string(input))])
-            }
+            let last = summary.matcher
             if status != 200 || !mime.hasPrefix("text/event-stream") {
                 let headers = (entry["response"]?["headers"]?.arrayValue ?? []).compactMap {
                     header -> (String, String)? in
@@ -279,6 +268,29 @@ package enum TrafficImporter {
             answers: answers,
             comments: comments
         )
+    }
+
+    /// What a captured request says, in its API's shape: the last user message's text, and a
+    /// `request` matcher on its last message (a Responses request: its last `input` item, or its
+    /// `input` text), so that a replay checks what the engine sent.
+    package static func summary(
+        of request: ScenarioValue?,
+        profile: Scenario.StreamAnswer.Profile
+    ) -> (user: String?, matcher: ScenarioValue?) {
+        let list = profile == .openaiResponses ? "input" : "messages"
+        if profile == .openaiResponses, let input = request?["input"]?.stringValue {
+            return (input, .object([.init("input", .string(input))]))
+        }
+        let items = request?[list]?.arrayValue ?? []
+        let content = items.last { $0["role"]?.stringValue == "user" }?["content"]
+        // Anthropic and Responses content may be a list of blocks: the first text block's text.
+        let user =
+            content?.stringValue
+            ?? content?.arrayValue?.lazy.compactMap { $0["text"]?.stringValue }.first
+        let matcher = items.last.map { message in
+            ScenarioValue.object([.init(list, .object([.init("$last", Self.essentials(of: message))]))])
+        }
+        return (user, matcher)
     }
 
     /// The API whose endpoint `url` is: chat completions, Anthropic Messages (`…/messages`) or

@@ -3,7 +3,7 @@ package import Logging
 import StreamReplayEngine
 package import StreamReplayRunner
 import StreamReplaySSE
-import StreamReplayScenario
+package import StreamReplayScenario
 
 /// Sends a small fixed set of live requests to a provider and reports how it streams: ids and
 /// indexes on tool-call fragments, argument split sizes, `[DONE]`, the usage chunk, finish
@@ -36,14 +36,19 @@ package struct ProviderProbe: Sendable {
     package var target: LiveTarget
     package var timeout: Duration
     package var logger: Logger
+    /// The API to probe: chat completions through the real engine, or another profile's own
+    /// requests straight over HTTP (``runProfile(_:profile:)``).
+    package var profile: Scenario.StreamAnswer.Profile
 
     package init(
         target: LiveTarget,
         timeout: Duration = .seconds(60),
+        profile: Scenario.StreamAnswer.Profile = .openai,
         logger: Logger = Logger(label: "stream-replay.probe")
     ) {
         self.target = target
         self.timeout = timeout
+        self.profile = profile
         self.logger = logger
     }
 
@@ -117,15 +122,20 @@ package struct ProviderProbe: Sendable {
     package func run() async -> [Row] {
         var rows: [Row] = []
         for probe in Self.probes {
-            rows.append(await self.run(probe))
+            if self.profile == .openai {
+                rows.append(await self.run(probe))
+            } else {
+                // The usage probe's `stream_options` is a chat-completions parameter: the other
+                // APIs report usage in every stream, and the probe checks that they do.
+                rows.append(await self.runProfile(probe, profile: self.profile))
+            }
         }
         return rows
     }
 
-    /// What `probe` asked for and the answer did not give.
-    static func purposeFailures(of probe: Spec, calls allCalls: [ScriptedToolExecutor.Call], row: Row) -> [String] {
-        // The probe asks its question once: what the first answer (hop 0) called.
-        let calls = allCalls.filter { $0.hop == 0 }
+    /// What `probe` asked for and the answer did not give; `calls` are the arguments of each
+    /// call the first answer (hop 0) made (the probe asks its question once).
+    static func purposeFailures(of probe: Spec, calls: [String], row: Row) -> [String] {
         var failures: [String] = []
         if calls.count < probe.minimumCalls {
             let asked = probe.minimumCalls == 1 ? "a tool call" : "\(probe.minimumCalls) tool calls"
@@ -133,14 +143,14 @@ package struct ProviderProbe: Sendable {
             failures.append("asked for \(asked), got \(got)")
         }
         if probe.minimumArgumentLength > 0, let first = calls.first,
-            first.argumentsJSON.unicodeScalars.count < probe.minimumArgumentLength
+            first.unicodeScalars.count < probe.minimumArgumentLength
         {
             failures.append(
-                "asked for a long argument (\(probe.minimumArgumentLength)+ characters), got \(first.argumentsJSON.unicodeScalars.count)"
+                "asked for a long argument (\(probe.minimumArgumentLength)+ characters), got \(first.unicodeScalars.count)"
             )
         }
         if probe.needsUsage, row.usageChunk == "none" {
-            failures.append("asked for usage (stream_options.include_usage), got no usage chunk")
+            failures.append("asked for usage, got none")
         }
         return failures
     }
@@ -197,7 +207,11 @@ package struct ProviderProbe: Sendable {
         row.errorMessage = error?.content
         // A failed turn is its own explanation; the purpose is judged on turns that completed.
         if error == nil {
-            row.purposeFailures = Self.purposeFailures(of: probe, calls: observation.toolCalls, row: row)
+            row.purposeFailures = Self.purposeFailures(
+                of: probe,
+                calls: observation.toolCalls.filter { $0.hop == 0 }.map(\.argumentsJSON),
+                row: row
+            )
         }
         row.findings = observation.responses.flatMap {
             WireValidator.findings(in: $0.body, contentType: $0.contentType)
@@ -281,9 +295,16 @@ package struct ProviderProbe: Sendable {
         )
     }
 
-    /// The rows as an aligned text table.
-    package static func table(_ rows: [Row]) -> String {
-        let header = ["probe", "clean turn", "[DONE]", "finish", "usage", "index", "ids", "arg pieces", "findings"]
+    /// The rows as an aligned text table; for another profile, `[DONE]` is its closing event
+    /// (`message_stop`, `response.completed`).
+    package static func table(_ rows: [Row], profile: Scenario.StreamAnswer.Profile = .openai) -> String {
+        let end =
+            switch profile {
+            case .anthropic: "message_stop"
+            case .openaiResponses: "completed"
+            default: "[DONE]"
+            }
+        let header = ["probe", "clean turn", end, "finish", "usage", "index", "ids", "arg pieces", "findings"]
         let lines = rows.map { row in
             let findings =
                 row.purposeFailures.map { _ in "fail:purpose" }

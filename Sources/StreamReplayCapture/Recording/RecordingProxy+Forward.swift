@@ -81,9 +81,10 @@ extension RecordingProxy {
         } else if !clientGone {
             try? await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
         }
-        guard head.method == .POST, head.uri.contains("chat/completions") else { return }
+        guard head.method == .POST, let profile = TrafficImporter.endpointProfile(head.uri) else { return }
         self.write(
             Exchange(
+                profile: profile,
                 requestBody: Array(body.readableBytesView),
                 status: Int(response.status.code),
                 contentType: response.headers.first(name: "content-type"),
@@ -101,6 +102,8 @@ extension RecordingProxy {
     }
 
     struct Exchange {
+        /// The API of the endpoint the request went to.
+        var profile: Scenario.StreamAnswer.Profile
         var requestBody: [UInt8]
         var status: Int
         var contentType: String?
@@ -112,12 +115,10 @@ extension RecordingProxy {
     /// Writes one exchange as a scenario file.
     func write(_ exchange: Exchange) {
         let request = try? ScenarioValue.parseJSON(exchange.requestBody)
-        let messages = request?["messages"]?.arrayValue ?? []
-        let user = messages.last { $0["role"]?.stringValue == "user" }?["content"]?.stringValue ?? "(no user message)"
-        let matcher = messages.last.map {
-            ScenarioValue.object([.init("messages", .object([.init("$last", TrafficImporter.essentials(of: $0))]))])
-        }
-        let answer: ScenarioWriter.Answer
+        let summary = TrafficImporter.summary(of: request, profile: exchange.profile)
+        let user = summary.user ?? "(no user message)"
+        let matcher = summary.matcher
+        var answer: ScenarioWriter.Answer
         if exchange.status == 200, exchange.contentType?.lowercased().hasPrefix("text/event-stream") == true {
             var frames: [ScenarioWriter.WrittenFrame] = []
             var last: Duration = .zero
@@ -130,6 +131,7 @@ extension RecordingProxy {
             // A cut upstream is replayed as a cut: the engine must see the same failure.
             if exchange.cut { frames.append(.disconnect) }
             answer = ScenarioWriter.Answer(request: matcher.map(self.redacted), frames: frames)
+            answer.profile = exchange.profile
         } else {
             var headers: [(String, String)] = []
             if let contentType = exchange.contentType { headers.append(("Content-Type", contentType)) }

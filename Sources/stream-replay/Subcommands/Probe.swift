@@ -14,9 +14,20 @@ struct Probe: AsyncParsableCommand {
             fragments carry an index and ids on every fragment or the first, how the arguments \
             are split, and the wire validator's findings.
 
+            --profile anthropic or openai-responses probes a provider that speaks Anthropic's \
+            Messages API or OpenAI's Responses API instead: the same five questions in that API's \
+            own request shape (POST …/messages with x-api-key and anthropic-version, or POST \
+            …/responses), each answer's events checked against that API's stream rules (event \
+            names, blocks started before their deltas and stopped, sequence numbers, arguments \
+            that are JSON, the closing event). The table's [DONE] column is then the closing \
+            event, `ids` whether every call has one; --record writes the scenarios in that \
+            profile (docs/wire-profiles.md).
+
             Example:
               OPENAI_API_KEY=… stream-replay probe --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
                 --record scenarios/providers/new
+              ANTHROPIC_API_KEY=… stream-replay probe --profile anthropic --api-key-env ANTHROPIC_API_KEY \\
+                --base-url https://api.anthropic.com --model claude-sonnet-4-5
 
             A probe whose purpose fails (asked for a tool call, two, a long argument or usage, \
             and got none) is a `fail:purpose` finding, explained under the table with any error \
@@ -42,9 +53,18 @@ struct Probe: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Real seconds each probe may take.")
     var timeout: Int = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "The API the provider speaks: openai (chat completions, through the engine), anthropic or openai-responses.",
+            valueName: "profile"
+        )
+    )
+    var profile: String = "openai"
+
     func validate() throws {
         try OptionCheck.endpoint(self.baseURL, flag: "--base-url")
         try OptionCheck.require(self.timeout, atLeast: 1, flag: "--timeout", unit: "second")
+        _ = try OptionCheck.profile(self.profile)
     }
 
     func run() async throws {
@@ -53,10 +73,11 @@ struct Probe: AsyncParsableCommand {
         let key = ProcessInfo.processInfo.environment[self.apiKeyEnv]
         let probe = ProviderProbe(
             target: LiveTarget(baseURL: self.baseURL, model: self.model, apiKey: key?.isEmpty == false ? key : nil),
-            timeout: .seconds(self.timeout)
+            timeout: .seconds(self.timeout),
+            profile: try OptionCheck.profile(self.profile)
         )
         let rows = await probe.run()
-        Output.line(ProviderProbe.table(rows))
+        Output.line(ProviderProbe.table(rows, profile: probe.profile))
         if let record = self.record {
             for (number, row) in rows.enumerated() where !row.scenarioYAML.isEmpty {
                 let slug = row.probe.replacingOccurrences(of: " ", with: "-")
