@@ -60,7 +60,15 @@ extension FakeLLMScript {
     /// The bytes the fake sends for one chunk frame of answer `entry` (its SSE event or events,
     /// line endings included): what `sweep: bytes` cuts. `nil` when that frame is not a chunk
     /// frame of a streamed answer.
-    package func eventBytes(entry: Int, frame: Int) -> [UInt8]? {
+    ///
+    /// - Parameters:
+    ///   - entry: The `llm` entry, from 0.
+    ///   - frame: The frame within its stream, from 0.
+    ///   - profile: The wire format it is played in when the entry names none (the run's
+    ///     `--profile`); the entry's own comes first, `openai` last. In another profile the bytes
+    ///     are that API's events for the frame, as they follow the frames before it.
+    /// - Returns: The bytes, or `nil` for a frame that is not a chunk frame of a stream.
+    package func eventBytes(entry: Int, frame: Int, profile: Scenario.StreamAnswer.Profile? = nil) -> [UInt8]? {
         guard self.answers.indices.contains(entry), let stream = self.answers[entry].body.stream,
             stream.frames.indices.contains(frame), var chunk = stream.frames[frame].chunk
         else { return nil }
@@ -72,8 +80,27 @@ extension FakeLLMScript {
         )
         let encoder = SSEEncoder(lineEnding: SSEEncoder.LineEnding(rawValue: stream.framing.lineEnding) ?? .lf)
         var buffer = ByteBuffer()
-        for data in builder.chunks(for: chunk) {
-            encoder.writeData(data, into: &buffer)
+        let played = stream.namesProfile ? stream.profile : profile ?? .openai
+        guard let kind = ProfileRenderer.Kind(played) else {
+            for data in builder.chunks(for: chunk) {
+                encoder.writeData(data, into: &buffer)
+            }
+            return Array(buffer.readableBytesView)
+        }
+        // The renderer is stateful (a block starts before its first delta): it reads the frames
+        // before this one first, as the plan does.
+        var renderer = ProfileRenderer(
+            kind: kind,
+            id: builder.id,
+            model: builder.model,
+            created: builder.created,
+            chunks: stream.frames.compactMap(\.chunk).flatMap(builder.chunkValues(for:))
+        )
+        for earlier in stream.frames[..<frame] {
+            for value in earlier.chunk.map(builder.chunkValues(for:)) ?? [] { _ = renderer.events(for: value) }
+        }
+        for value in builder.chunkValues(for: chunk) {
+            for event in renderer.events(for: value) { encoder.write(event, into: &buffer) }
         }
         return Array(buffer.readableBytesView)
     }

@@ -217,4 +217,29 @@ struct WireProfileTests {
             #expect(joined == [0: #"{"a": 1}"#, 1: #"{"b":2}"#])
         }
     }
+
+    /// `sweep: bytes` cuts the bytes the frame is played as: in another profile, that API's events
+    /// for it, as they follow the frames before (a block's start comes with its first delta).
+    @Test func theBytesASweepCutsAreThoseOfTheProfile() async throws {
+        let yaml = """
+            llm:
+              - profile: anthropic
+                stream:
+                  - { text: "Hi " }
+                  - { text: "there", sweep: bytes }
+                  - finish: stop
+            """
+        let played = try script(yaml)
+        let anthropic = try #require(played.eventBytes(entry: 0, frame: 1))
+        let text = String(decoding: anthropic, as: UTF8.self)
+        #expect(text.hasPrefix("event: content_block_delta\n"), "the block started with the first frame")
+        #expect(text.contains(#""text":"there""#) && !text.contains("chat.completion.chunk"))
+        let first = String(decoding: try #require(played.eventBytes(entry: 0, frame: 0)), as: UTF8.self)
+        #expect(first.hasPrefix("event: message_start\n"))
+        let valid = #"{"model":"test-model","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#
+        let body = try await FakeLLMServer.withRunning(script: played) { server in
+            try await RawHTTPClient.post(path: "/v1/messages", json: valid, port: server.port).response?.bodyText ?? ""
+        }
+        #expect(body.contains(first + text), "the bytes are those the fake plays, in order")
+    }
 }

@@ -45,7 +45,7 @@ extension ScenarioRunner {
     /// Plays `scenario` once, or, when one of its frames sweeps, once per cut point (the first
     /// ``Options/sweepLimit``), and gives one verdict: it fails when any variant fails.
     func runPlayed(_ scenario: Scenario) async -> ScenarioResult {
-        guard self.options.live == nil, let plan = SweepPlan(scenario),
+        guard self.options.live == nil, let plan = SweepPlan(scenario, profile: self.options.profile),
             let cuts = plan.cuts(limit: self.options.sweepLimit)
         else {
             return await self.runOnce(scenario)

@@ -16,8 +16,11 @@ package struct SweepPlan: Sendable {
     private var scalars: [Unicode.Scalar]
     private var bytes: [UInt8]
 
-    /// The plan of `scenario`'s swept frame; `nil` when no frame sweeps.
-    package init?(_ scenario: Scenario) {
+    /// The plan of `scenario`'s swept frame; `nil` when no frame sweeps. `profile` is the run's
+    /// `--profile`: `sweep: bytes` cuts the bytes of the frame's events in the profile it plays
+    /// in (an adapter's `ready.profile` is not known yet here: the entry's own, else `profile`,
+    /// else `openai`).
+    package init?(_ scenario: Scenario, profile: Scenario.StreamAnswer.Profile? = nil) {
         for (entry, answer) in scenario.llm.enumerated() {
             guard let stream = answer.body.stream else { continue }
             for (index, frame) in stream.frames.enumerated() {
@@ -29,7 +32,8 @@ package struct SweepPlan: Sendable {
                 self.scalars = Array((chunk.cutString ?? "").unicodeScalars)
                 self.bytes =
                     mode == .bytes
-                    ? FakeLLMScript(scenario: scenario).eventBytes(entry: entry, frame: index) ?? [] : []
+                    ? FakeLLMScript(scenario: scenario).eventBytes(entry: entry, frame: index, profile: profile) ?? []
+                    : []
                 return
             }
         }
