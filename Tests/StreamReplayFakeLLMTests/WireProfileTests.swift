@@ -242,4 +242,53 @@ struct WireProfileTests {
         }
         #expect(body.contains(first + text), "the bytes are those the fake plays, in order")
     }
+
+    /// Each API's own rules, each a 400 in its provider's shape and words.
+    @Test(arguments: [
+        ("/v1/messages", #"{"max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#, "model: Field required"),
+        (
+            "/v1/messages", #"{"model":"m","max_tokens":"5","messages":[{"role":"user","content":"hi"}]}"#,
+            "max_tokens: Input should be a valid integer"
+        ),
+        (
+            "/v1/messages", #"{"model":"m","max_tokens":0,"messages":[{"role":"user","content":"hi"}]}"#,
+            "max_tokens: Input should be greater than or equal to 1"
+        ),
+        ("/v1/messages", #"{"model":"m","max_tokens":5,"messages":[]}"#, "messages: at least one message is required"),
+        (
+            "/v1/messages",
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},{"role":"user","content":"and?"}]}"#,
+            "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1."
+        ),
+        ("/v1/responses", #"{"input":"hi"}"#, "Missing required parameter: 'model'."),
+        (
+            "/v1/responses", #"{"model":"m","input":5}"#,
+            "Invalid type for 'input': expected one of a string or array of input items, but got an integer instead."
+        ),
+    ])
+    func eachAPIsOwnRuleIsA400InItsShape(path: String, body: String, message: String) async throws {
+        try await FakeLLMServer.withRunning(script: try script(Self.yaml)) { server in
+            let answer = try #require(try await RawHTTPClient.post(path: path, json: body, port: server.port).response)
+            #expect(answer.status == 400)
+            let error = try ScenarioValue.parseJSON(answer.body)
+            if path == "/v1/messages" {
+                #expect(error["type"] == .string("error"))
+                #expect(error["error"]?["type"] == .string("invalid_request_error"))
+            }
+            #expect(error["error"]?["message"]?.stringValue?.hasPrefix(message) == true, "\(answer.bodyText)")
+        }
+    }
+
+    @Test func aToolLoopInEachAPIsShapeIsValid() async throws {
+        try await FakeLLMServer.withRunning(script: try script(Self.yaml)) { server in
+            let messages =
+                #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"ok"}]}]}"#
+            let anthropic = try await RawHTTPClient.post(path: "/v1/messages", json: messages, port: server.port)
+            #expect(anthropic.response?.status == 200, "\(anthropic.response?.bodyText ?? "")")
+            let responses =
+                #"{"model":"m","input":[{"role":"user","content":"hi"},{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c1","output":"ok"}]}"#
+            let openai = try await RawHTTPClient.post(path: "/v1/responses", json: responses, port: server.port)
+            #expect(openai.response?.status == 200, "\(openai.response?.bodyText ?? "")")
+        }
+    }
 }

@@ -4,10 +4,13 @@ extension ConversationValidator {
     /// Why the provider of `profile` would refuse `body`, in its words; `nil` when it is valid.
     ///
     /// - `openai`: ``problem(in:)``.
-    /// - `anthropic`: `max_tokens` and `messages` are required; a `tool_result` block must answer a
-    ///   `tool_use` id of the assistant message right before it.
-    /// - `openai-responses`: `input` is required (without `previous_response_id`); a
-    ///   `function_call_output` item must answer the `call_id` of a `function_call` item before it.
+    /// - `anthropic`: `model`, `max_tokens` (an integer, at least 1) and a non-empty `messages`
+    ///   list are required; a `tool_result` block must answer a `tool_use` id of the assistant
+    ///   message right before it, and every `tool_use` of an assistant message followed by a user
+    ///   message must be answered there.
+    /// - `openai-responses`: `model` is required, `input` too (without `previous_response_id`),
+    ///   a string or a list of items; a `function_call_output` item must answer the `call_id` of a
+    ///   `function_call` item before it.
     package static func problem(in body: ScenarioValue?, profile: Scenario.StreamAnswer.Profile) -> Problem? {
         switch profile {
         case .anthropic: Self.anthropicProblem(in: body)
@@ -20,10 +23,20 @@ extension ConversationValidator {
         guard let body, case .object = body else {
             return Problem("The request body is not valid JSON.", param: nil)
         }
-        if body["max_tokens"] == nil { return Problem("max_tokens: Field required", param: "max_tokens") }
-        guard case .array(let messages)? = body["messages"] else {
-            return Problem("messages: Field required", param: "messages")
+        if body["model"] == nil { return Problem("model: Field required", param: "model") }
+        switch body["max_tokens"] {
+        case nil: return Problem("max_tokens: Field required", param: "max_tokens")
+        case .int(let tokens)? where tokens >= 1: break
+        case .int?: return Problem("max_tokens: Input should be greater than or equal to 1", param: "max_tokens")
+        default: return Problem("max_tokens: Input should be a valid integer", param: "max_tokens")
         }
+        guard case .array(let messages)? = body["messages"] else {
+            return Problem(
+                body["messages"] == nil ? "messages: Field required" : "messages: Input should be a valid list",
+                param: "messages"
+            )
+        }
+        if messages.isEmpty { return Problem("messages: at least one message is required", param: "messages") }
         var previousToolUses: [String] = []
         for (position, message) in messages.enumerated() {
             guard let role = message["role"]?.stringValue, role == "user" || role == "assistant" else {
@@ -34,6 +47,18 @@ extension ConversationValidator {
             }
             let blocks = message["content"]?.arrayValue ?? []
             if role == "user" {
+                let answered = Set(
+                    blocks.filter { $0["type"]?.stringValue == "tool_result" }.compactMap {
+                        $0["tool_use_id"]?.stringValue
+                    }
+                )
+                let unanswered = previousToolUses.filter { !answered.contains($0) }
+                if !unanswered.isEmpty {
+                    return Problem(
+                        "messages.\(position - 1): `tool_use` ids were found without `tool_result` blocks immediately after: \(unanswered.joined(separator: ", ")). Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+                        param: "messages.\(position - 1)"
+                    )
+                }
                 for (number, block) in blocks.enumerated() where block["type"]?.stringValue == "tool_result" {
                     let id = block["tool_use_id"]?.stringValue ?? ""
                     if !previousToolUses.contains(id) {
@@ -51,6 +76,19 @@ extension ConversationValidator {
         return nil
     }
 
+    /// A JSON value's kind as OpenAI's messages name it (`an integer`, `an object`, …).
+    private static func kind(of value: ScenarioValue) -> String {
+        switch value {
+        case .int: "an integer"
+        case .double: "a decimal"
+        case .bool: "a boolean"
+        case .object: "an object"
+        case .null: "null"
+        case .array: "an array"
+        case .string: "a string"
+        }
+    }
+
     private static func responsesProblem(in body: ScenarioValue?) -> Problem? {
         guard let body, case .object = body else {
             return Problem(
@@ -58,11 +96,21 @@ extension ConversationValidator {
                 param: nil
             )
         }
+        if body["model"] == nil {
+            return Problem("Missing required parameter: 'model'.", param: "model", code: "missing_required_parameter")
+        }
         guard let input = body["input"] else {
             if body["previous_response_id"] != nil { return nil }
             return Problem("Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter")
         }
-        guard case .array(let items) = input else { return nil }
+        if case .string = input { return nil }
+        guard case .array(let items) = input else {
+            return Problem(
+                "Invalid type for 'input': expected one of a string or array of input items, but got \(Self.kind(of: input)) instead.",
+                param: "input",
+                code: "invalid_type"
+            )
+        }
         var calls: Set<String> = []
         for (position, item) in items.enumerated() {
             switch item["type"]?.stringValue {
