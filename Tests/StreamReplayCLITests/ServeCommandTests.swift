@@ -17,9 +17,7 @@ struct ServeCommandTests {
     @Test func serveStreamsTheScriptAndStopsOnInterrupt() async throws {
         let file = try writeScenario("name: cli\nllm:\n  - stream: [ { text: hello }, { finish: stop } ]\n")
         let (firstLine, ended) = try await CLIProcess.withStarted(["serve", file, "--port", "0"]) { serve in
-            let port = try #require(
-                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
-            )
+            let port = try #require(serve.servingPort)
             let exchange = try await RawHTTPClient.post(
                 path: "/v1/chat/completions",
                 json: #"{"messages":[{"role":"user","content":"x"}]}"#,
@@ -107,9 +105,7 @@ struct ServeCommandTests {
         let (body, ended) = try await CLIProcess.withStarted([
             "serve", file, "--port", "0", "--time-scale", "0",
         ]) { serve in
-            let port = try #require(
-                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
-            )
+            let port = try #require(serve.servingPort)
             let exchange = try await RawHTTPClient.post(
                 path: "/v1/chat/completions",
                 json: #"{"messages":[{"role":"user","content":"x"}]}"#,
@@ -179,9 +175,7 @@ struct ServeWatchTests {
         try "llm: [ { stream: [ { text: first } ] } ]\n".write(toFile: file, atomically: true, encoding: .utf8)
         let arguments = ["serve", directory.path, "--port", "0", "--loop", "--watch"]
         let (_, ended) = try await CLIProcess.withStarted(arguments) { serve in
-            let port = try #require(
-                serve.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
-            )
+            let port = try #require(serve.servingPort)
             let body = #"{"messages":[{"role":"user","content":"x"}]}"#
 
             // The server's own line on stderr says when the edit was read (not a sleep).
@@ -199,5 +193,12 @@ struct ServeWatchTests {
             serve.interrupt()
         }
         #expect(ended.exitCode == 130)
+    }
+}
+
+extension StartedCLI {
+    /// The port in `serve`'s first line (`Serving … at http://127.0.0.1:PORT/v1`).
+    var servingPort: Int? {
+        self.firstLine.split(separator: ":").last.flatMap { Int($0.split(separator: "/").first ?? "") }
     }
 }

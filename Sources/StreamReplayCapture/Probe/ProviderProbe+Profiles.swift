@@ -32,44 +32,30 @@ extension ProviderProbe {
                     .array([.object([.init("role", .string("user")), .init("content", .string(probe.user))])])
                 ),
             ]
-            if !probe.tools.isEmpty {
-                members.append(
-                    .init(
-                        "tools",
-                        .array(
-                            probe.tools.map { tool in
-                                .object([
-                                    .init("name", .string(tool.name)),
-                                    .init("description", .string(tool.description ?? "")),
-                                    .init("input_schema", tool.parameters ?? .object([])),
-                                ])
-                            }
-                        )
-                    )
-                )
-            }
+            if !probe.tools.isEmpty { members.append(.init("tools", Self.tools(probe.tools, profile: profile))) }
             return .object(members)
         }
         var members: [ScenarioValue.Member] = [
             model, .init("stream", .bool(true)), .init("input", .string(probe.user)),
         ]
-        if !probe.tools.isEmpty {
-            members.append(
-                .init(
-                    "tools",
-                    .array(
-                        probe.tools.map { tool in
-                            .object([
-                                .init("type", .string("function")), .init("name", .string(tool.name)),
-                                .init("description", .string(tool.description ?? "")),
-                                .init("parameters", tool.parameters ?? .object([])),
-                            ])
-                        }
-                    )
-                )
-            )
-        }
+        if !probe.tools.isEmpty { members.append(.init("tools", Self.tools(probe.tools, profile: profile))) }
         return .object(members)
+    }
+
+    /// The probe's tools as `profile` declares them: Anthropic's `input_schema`, or Responses'
+    /// flat `{type: function, name, description, parameters}`.
+    private static func tools(_ tools: [ToolScript], profile: Scenario.StreamAnswer.Profile) -> ScenarioValue {
+        .array(
+            tools.map { tool in
+                let schema = tool.parameters ?? .object([])
+                let described: [ScenarioValue.Member] = [
+                    .init("name", .string(tool.name)), .init("description", .string(tool.description ?? "")),
+                ]
+                return profile == .anthropic
+                    ? .object(described + [.init("input_schema", schema)])
+                    : .object([.init("type", .string("function"))] + described + [.init("parameters", schema)])
+            }
+        )
     }
 
     /// Sends `probe` to the endpoint of `profile` and reads its answer to the end.
@@ -92,20 +78,7 @@ extension ProviderProbe {
         if profile == .anthropic { request.headers.add(name: "anthropic-version", value: "2023-06-01") }
         request.body = .bytes(ByteBuffer(string: self.requestBody(probe, profile: profile).jsonString))
         // `include_usage` names a chat-completions parameter; here the probe checks usage as such.
-        var row = Row(
-            probe: probe.needsUsage ? "usage" : probe.name,
-            clean: false,
-            errorCode: nil,
-            errorMessage: nil,
-            sawDone: false,
-            finishReasons: [],
-            usageChunk: "-",
-            indexes: "-",
-            ids: "-",
-            argumentPieces: "-",
-            findings: [],
-            scenarioYAML: ""
-        )
+        var row = Row.nothingSeen(probe: probe.needsUsage ? "usage" : probe.name)
         // A refused connection is the answer, not something to retry until the deadline (which
         // the pool does by default); the client lives for this one probe.
         var configuration = HTTPClient.Configuration()
@@ -165,7 +138,12 @@ extension ProviderProbe {
                 reading.findings.first { $0.rule == "error-event" }?.message
                 ?? "the stream ended without its closing event"
         } else {
-            row.purposeFailures = Self.purposeFailures(of: probe, calls: reading.calls.map(\.arguments), row: row)
+            row.purposeFailures = Self.purposeFailures(
+                of: probe,
+                calls: reading.calls.map(\.arguments),
+                row: row,
+                chatCompletions: false
+            )
         }
         row.scenarioYAML = self.profileScenario(probe, profile: profile, body: body, status: 200, raw: body)
         return row

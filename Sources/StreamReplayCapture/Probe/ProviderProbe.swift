@@ -31,6 +31,24 @@ package struct ProviderProbe: Sendable {
         package var findings: [WireFinding]
         /// The exchange as a scenario file's text (for `--record`).
         package var scenarioYAML: String
+
+        /// A probe that saw no answer (yet): not clean, every column `-`.
+        static func nothingSeen(probe: String) -> Row {
+            Row(
+                probe: probe,
+                clean: false,
+                errorCode: nil,
+                errorMessage: nil,
+                sawDone: false,
+                finishReasons: [],
+                usageChunk: "-",
+                indexes: "-",
+                ids: "-",
+                argumentPieces: "-",
+                findings: [],
+                scenarioYAML: ""
+            )
+        }
     }
 
     package var target: LiveTarget
@@ -134,8 +152,9 @@ package struct ProviderProbe: Sendable {
     }
 
     /// What `probe` asked for and the answer did not give; `calls` are the arguments of each
-    /// call the first answer (hop 0) made (the probe asks its question once).
-    static func purposeFailures(of probe: Spec, calls: [String], row: Row) -> [String] {
+    /// call the first answer (hop 0) made (the probe asks its question once). `chatCompletions`:
+    /// usage was asked for with `stream_options` (the other APIs always report it).
+    static func purposeFailures(of probe: Spec, calls: [String], row: Row, chatCompletions: Bool = true) -> [String] {
         var failures: [String] = []
         if calls.count < probe.minimumCalls {
             let asked = probe.minimumCalls == 1 ? "a tool call" : "\(probe.minimumCalls) tool calls"
@@ -150,7 +169,11 @@ package struct ProviderProbe: Sendable {
             )
         }
         if probe.needsUsage, row.usageChunk == "none" {
-            failures.append("asked for usage, got none")
+            // Chat completions asks for it (`stream_options`); the other APIs always report it.
+            failures.append(
+                chatCompletions
+                    ? "asked for usage (stream_options.include_usage), got no usage chunk" : "asked for usage, got none"
+            )
         }
         return failures
     }
@@ -182,20 +205,10 @@ package struct ProviderProbe: Sendable {
             } else {
                 (code, message) = ("timeout", "no answer within \(timeout) (--timeout)")
             }
-            return Row(
-                probe: probe.name,
-                clean: false,
-                errorCode: code,
-                errorMessage: message,
-                sawDone: false,
-                finishReasons: [],
-                usageChunk: "-",
-                indexes: "-",
-                ids: "-",
-                argumentPieces: "-",
-                findings: [],
-                scenarioYAML: ""
-            )
+            var row = Row.nothingSeen(probe: probe.name)
+            row.errorCode = code
+            row.errorMessage = message
+            return row
         }
         let messages = observation.turns.flatMap(\.messages)
         let error = messages.last { $0.type == .error }
