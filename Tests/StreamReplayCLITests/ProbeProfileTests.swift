@@ -35,21 +35,24 @@ struct ProbeProfileTests {
 
     @Test(arguments: ["anthropic", "openai-responses"])
     func aProviderOfThatAPIProbesCleanAndRecordsInItsProfile(profile name: String) async throws {
-        var options = FakeLLMOptions()
+        var options = FakeLLMOptions(loop: true)
         options.profile = Scenario.StreamAnswer.Profile(rawValue: name)
         let folder = try CLIProcess.temporaryFolder([:], prefix: "sr-probe")
-        let (result, journal) = try await FakeLLMServer.withRunning(script: try script(Self.answers), options: options)
-        {
-            server in
-            let result = try await CLIProcess.run(
-                [
-                    "probe", "--profile", name, "--base-url", "http://127.0.0.1:\(server.port)", "--model", "m",
-                    "--api-key-env", "SR_PROBE_KEY", "--record", folder + "/out",
-                ],
-                environment: ["SR_PROBE_KEY": "sk-test-probe-SECRET"]
-            )
-            return (result, await server.journal())
+        let (result, again, journal) = try await FakeLLMServer.withRunning(
+            script: try script(Self.answers),
+            options: options
+        ) { server in
+            let arguments = [
+                "probe", "--profile", name, "--base-url", "http://127.0.0.1:\(server.port)", "--model", "m",
+                "--api-key-env", "SR_PROBE_KEY", "--record", folder + "/out",
+            ]
+            let result = try await CLIProcess.run(arguments, environment: ["SR_PROBE_KEY": "sk-test-probe-SECRET"])
+            let journal = await server.journal()
+            // A second probe into the same folder writes beside the first recording, never over it.
+            let again = try await CLIProcess.run(arguments, environment: ["SR_PROBE_KEY": "sk-test-probe-SECRET"])
+            return (result, again, journal)
         }
+        #expect(again.exitCode == 0 && again.stdout.contains("wrote 5 scenario(s)"))
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let end = name == "anthropic" ? "message_stop" : "completed"
         #expect(result.stdout.hasPrefix("probe               clean turn  \(end)"), "\(result.stdout)")
@@ -61,8 +64,9 @@ struct ProbeProfileTests {
         #expect(journal.count == 5 && journal.allSatisfy { $0.path == profile.path && $0.status == 200 })
         let header = name == "anthropic" ? "x-api-key" : "authorization"
         #expect(journal.allSatisfy { request in request.headers.contains { $0.name.lowercased() == header } })
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/out").sorted()
-        #expect(files.count == 5)
+        let all = try FileManager.default.contentsOfDirectory(atPath: folder + "/out").sorted()
+        #expect(all.count == 10 && all.filter { $0.hasSuffix("-2.yaml") }.count == 5)
+        let files = all.filter { !$0.hasSuffix("-2.yaml") }
         let recorded = try ScenarioLoader().load(file: folder + "/out/" + files[1])
         #expect(recorded.llm.first?.body.stream?.profile == profile)
         for file in files {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StreamReplayCapture
 import StreamReplayRunner
+import StreamReplayScenario
 
 /// `stream-replay probe`: how does this provider stream?
 struct Probe: AsyncParsableCommand {
@@ -79,11 +80,26 @@ struct Probe: AsyncParsableCommand {
         let rows = await probe.run()
         Output.line(ProviderProbe.table(rows, profile: probe.profile))
         if let record = self.record {
+            try Output.prepareDirectory(record, flag: "--record")
+            var written = 0
             for (number, row) in rows.enumerated() where !row.scenarioYAML.isEmpty {
                 let slug = row.probe.replacingOccurrences(of: " ", with: "-")
-                try Output.write(row.scenarioYAML, to: "\(record)/probe-\(number + 1)-\(slug).yaml")
+                // Never over an earlier recording: an existing name moves on to -2, -3, …
+                var attempt = 1
+                while true {
+                    let suffix = attempt == 1 ? "" : "-\(attempt)"
+                    let file = "\(record)/probe-\(number + 1)-\(slug)\(suffix).yaml"
+                    do {
+                        if try ExclusiveFile.create(file, contents: Array(row.scenarioYAML.utf8)) { break }
+                    } catch {
+                        Output.error("error: cannot write \(file): \(error.localizedDescription)")
+                        throw ExitCode(2)
+                    }
+                    attempt += 1
+                }
+                written += 1
             }
-            Output.line("wrote \(rows.count) scenario(s) to \(record)")
+            Output.line("wrote \(written) scenario(s) to \(record)")
         }
         if rows.allSatisfy({ $0.errorCode == "connect_failed" }) {
             Output.error("error: cannot reach \(self.baseURL): every probe failed to connect")
