@@ -142,15 +142,10 @@ package enum TrafficImporter {
 
     /// What the written file says of a capture in another API.
     private static func profileComments(_ profile: Scenario.StreamAnswer.Profile?) -> [String] {
-        switch profile {
-        case .anthropic?:
-            ["An Anthropic Messages stream: the fake replays its bytes on POST /v1/messages (profile: anthropic)."]
-        case .openaiResponses?:
-            [
-                "An OpenAI Responses stream: the fake replays its bytes on POST /v1/responses (profile: openai-responses)."
-            ]
-        default: []
-        }
+        guard let profile, profile != .openai else { return [] }
+        return [
+            "An \(profile.apiName) stream: the fake replays its bytes on POST \(profile.path) (profile: \(profile))."
+        ]
     }
 
     private static func keys(_ value: ScenarioValue) -> String? {

@@ -118,7 +118,7 @@ extension FakeLLMServer {
         channel: any Channel
     ) async throws -> Bool {
         switch decision {
-        case .reject(_, let problem, _):
+        case .reject(_, let problem):
             let error = Self.providerError(
                 message: problem.message,
                 type: "invalid_request_error",
@@ -332,7 +332,6 @@ extension FakeLLMServer {
         if let number { self.tap?.answerEnded(requestNumber: number, how: .complete) }
     }
 
-    /// `{"error": {"message", "type", "param", "code"}}`, as OpenAI words its errors.
     /// An error body in the shape of the API at `endpoint`: OpenAI's `{error: {message, type,
     /// param, code}}` (chat completions and Responses), or Anthropic's `{type: error, error:
     /// {type, message}}` with the error type Anthropic gives that status; `extra` members go in

@@ -6,7 +6,7 @@ actor FakeLLMState {
     /// What to do with one chat-completions request.
     enum Decision: Sendable {
         /// Refuse it like a provider would (HTTP 400), without using up an entry.
-        case reject(number: Int, problem: ConversationValidator.Problem, profile: StreamAnswer.Profile)
+        case reject(number: Int, problem: ConversationValidator.Problem)
         /// The script has no entry left: HTTP 500 naming the scenario and the request.
         case beyondScript(number: Int, chatNumber: Int, scenario: String, entries: Int)
         /// `--match`: no entry matches the body (HTTP 404).
@@ -23,7 +23,7 @@ actor FakeLLMState {
         /// The journal number of the request decided on.
         var number: Int {
             switch self {
-            case .reject(let number, _, _), .beyondScript(let number, _, _, _), .noMatch(let number, _),
+            case .reject(let number, _), .beyondScript(let number, _, _, _), .noMatch(let number, _),
                 .unknownModel(let number, _, _), .plain(let number, _, _), .stream(let number, _, _, _),
                 .rawResponse(let number, _):
                 number
@@ -126,7 +126,7 @@ actor FakeLLMState {
         if let problem = ConversationValidator.problem(in: parsed, profile: endpoint) {
             request.status = 400
             request.rejection = problem.message
-            return .reject(number: number, problem: problem, profile: endpoint)
+            return .reject(number: number, problem: problem)
         }
         guard let index = self.scriptIndex(for: parsed?["model"]?.stringValue) else {
             request.status = 404

@@ -117,12 +117,7 @@ enum Invariants {
         // request to another profile's endpoint is a 404, told elsewhere, not a conversation).
         for request in observation.requests {
             if let rejection = request.rejection, request.status != 404 {
-                let api =
-                    switch Scenario.StreamAnswer.Profile(path: request.path) {
-                    case .anthropic?: "Anthropic Messages"
-                    case .openaiResponses?: "OpenAI Responses"
-                    default: "chat-completions"
-                    }
+                let api = (Scenario.StreamAnswer.Profile(path: request.path) ?? .openai).apiName
                 fail(
                     "valid-conversation",
                     "a valid \(api) conversation",

@@ -102,6 +102,16 @@ extension Scenario {
             /// The profile's name.
             public var description: String { self.rawValue }
 
+            /// The API's name in messages: `chat-completions`, `Anthropic Messages`,
+            /// `OpenAI Responses`.
+            package var apiName: String {
+                switch self.rawValue {
+                case "anthropic": "Anthropic Messages"
+                case "openai-responses": "OpenAI Responses"
+                default: "chat-completions"
+                }
+            }
+
             /// The endpoint its requests go to, such as `/v1/messages`.
             public var path: String {
                 switch self.rawValue {

@@ -79,9 +79,8 @@ struct Import: AsyncParsableCommand {
         }
         if self.snapshot, let other = writer.answers.lazy.compactMap(\.profile).first(where: { $0 != .openai }) {
             // ChatEngine, which the snapshot runs, speaks chat completions only.
-            let api = other == .anthropic ? "an Anthropic Messages" : "an OpenAI Responses"
             snapshotProblem =
-                "the capture is \(api) stream (profile \(other)) and ChatEngine speaks openai (chat completions) only; "
+                "the capture is an \(other.apiName) stream (profile \(other)) and ChatEngine speaks openai (chat completions) only; "
                 + "write `expect` by hand, or check it with `run --engine CMD` against an engine that speaks \(other)"
         } else if self.snapshot {
             let scenario: Scenario
